@@ -1,0 +1,213 @@
+"""Writes for people and cases. Every function takes the acting user (`by`) and records history.
+
+Bad input raises django.core.exceptions.ValidationError with field messages and writes nothing.
+"""
+
+import random
+import secrets
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Provider, Team, User
+from cases.models import AccessRecord, Address, Case, Person, PersonAccessLimit
+from config.history import save_with_history
+
+CRN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O or Q: easily misread as 1, 0 and O on paper
+
+
+def crn_generate(rng: random.Random | None = None) -> str:
+    """A new case reference number: one letter then six digits, e.g. X123456.
+
+    The letter avoids I, O and Q. Uniqueness is held by the database; `person_create` retries on
+    the rare collision. Pass a seeded `rng` for reproducible demo data.
+    """
+    chooser = rng or secrets.SystemRandom()
+    return chooser.choice(CRN_LETTERS) + f"{chooser.randrange(0, 1_000_000):06d}"
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by: User | None,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    gender: str,
+    middle_names: str = "",
+    preferred_name: str = "",
+    telephone: str = "",
+    mobile: str = "",
+    email: str = "",
+    ethnicity: str = "",
+    religion: str = "",
+    sexual_orientation: str = "",
+    disability: str = "",
+    disability_details: str = "",
+    gender_identity_matches_sex_at_birth: str = "",
+    rng: random.Random | None = None,
+) -> Person:
+    if date_of_birth and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past."})
+    person = Person(
+        first_name=first_name.strip(),
+        middle_names=middle_names.strip(),
+        last_name=last_name.strip(),
+        preferred_name=preferred_name.strip(),
+        date_of_birth=date_of_birth,
+        gender=gender,
+        telephone=telephone.strip(),
+        mobile=mobile.strip(),
+        email=email.strip(),
+        ethnicity=ethnicity,
+        religion=religion,
+        sexual_orientation=sexual_orientation,
+        disability=disability,
+        disability_details=disability_details.strip(),
+        gender_identity_matches_sex_at_birth=gender_identity_matches_sex_at_birth,
+    )
+    for _attempt in range(20):
+        person.crn = crn_generate(rng)
+        if Person.objects.filter(crn=person.crn).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return save_with_history(person, by=by)
+        except IntegrityError:
+            if Person.objects.filter(crn=person.crn).exists():
+                person.pk = None
+                continue
+            raise
+    raise RuntimeError("Could not generate a unique CRN after 20 attempts.")
+
+
+CONTACT_FIELDS = ("telephone", "mobile", "email")
+
+
+@transaction.atomic
+def person_update_contact_details(*, by: User, person: Person, telephone: str, mobile: str, email: str) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.telephone = telephone.strip()
+    person.mobile = mobile.strip()
+    person.email = email.strip()
+    return save_with_history(person, by=by, reason="Contact details changed")
+
+
+@transaction.atomic
+def address_add(
+    *,
+    by: User | None,
+    person: Person,
+    start_date: date,
+    status: str = Address.Status.MAIN,
+    no_fixed_abode: bool = False,
+    line_1: str = "",
+    line_2: str = "",
+    town: str = "",
+    postcode: str = "",
+) -> Address:
+    """Add an address. A new main address ends the current one the day it starts."""
+    address = Address(
+        person=person,
+        status=status,
+        no_fixed_abode=no_fixed_abode,
+        line_1=line_1.strip(),
+        line_2=line_2.strip(),
+        town=town.strip(),
+        postcode=postcode.strip().upper(),
+        start_date=start_date,
+    )
+    if status == Address.Status.MAIN:
+        current = (
+            Address.objects.select_for_update()
+            .filter(person=person, status=Address.Status.MAIN, end_date__isnull=True)
+            .first()
+        )
+        if current is not None:
+            if start_date < current.start_date:
+                raise ValidationError(
+                    {"start_date": "A new main address cannot start before the current main address started."}
+                )
+            current.status = Address.Status.PREVIOUS
+            current.end_date = start_date
+            save_with_history(current, by=by, reason="Replaced by a new main address")
+    return save_with_history(address, by=by)
+
+
+def _validate_assignment(*, provider: Provider, team: Team | None, responsible_officer: User | None) -> None:
+    errors = {}
+    if team is not None and team.provider_id != provider.pk:
+        errors["team"] = f"{team.name} is not a team of {provider.name}."
+    if responsible_officer is not None:
+        if responsible_officer.role not in (User.Role.RESPONSIBLE_OFFICER, User.Role.MANAGER):
+            errors["responsible_officer"] = (
+                f"{responsible_officer} is not a responsible officer or manager and cannot hold a case."
+            )
+        elif team is None or responsible_officer.team_id != team.pk:
+            errors["responsible_officer"] = f"{responsible_officer} is not a member of the chosen team."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def case_create(
+    *,
+    by: User | None,
+    person: Person,
+    provider: Provider,
+    start_date: date,
+    team: Team | None = None,
+    responsible_officer: User | None = None,
+) -> Case:
+    """Open a case. With a team and responsible officer it is active; otherwise it awaits allocation."""
+    _validate_assignment(provider=provider, team=team, responsible_officer=responsible_officer)
+    status = Case.Status.ACTIVE if responsible_officer is not None else Case.Status.AWAITING_ALLOCATION
+    case = Case(
+        person=person,
+        provider=provider,
+        team=team,
+        responsible_officer=responsible_officer,
+        status=status,
+        start_date=start_date,
+    )
+    return save_with_history(case, by=by)
+
+
+@transaction.atomic
+def case_end(*, by: User, case: Case, end_date: date) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.ENDED:
+        raise ValidationError({"status": "This case has already ended."})
+    case.status = Case.Status.ENDED
+    case.end_date = end_date
+    return save_with_history(case, by=by, reason="Case ended")
+
+
+@transaction.atomic
+def access_limit_add(*, by: User, person: Person, user: User, kind: str, reason: str) -> PersonAccessLimit:
+    """Put a member of staff on a person's exclusion list or restriction list."""
+    if not (by.is_manager or by.is_administrator):
+        raise ValidationError("Only managers and administrators can change who may see a person.")
+    if kind == PersonAccessLimit.Kind.EXCLUSION and user.pk == by.pk:
+        raise ValidationError({"user": "You cannot exclude yourself."})
+    limit = PersonAccessLimit(person=person, user=user, kind=kind, reason=reason.strip(), added_by=by)
+    return save_with_history(limit, by=by)
+
+
+@transaction.atomic
+def access_limit_end(*, by: User, access_limit: PersonAccessLimit) -> PersonAccessLimit:
+    if not (by.is_manager or by.is_administrator):
+        raise ValidationError("Only managers and administrators can change who may see a person.")
+    access_limit = PersonAccessLimit.objects.select_for_update().get(pk=access_limit.pk)
+    if access_limit.ended_at is not None:
+        raise ValidationError("This entry has already been ended.")
+    access_limit.ended_at = timezone.now()
+    access_limit.ended_by = by
+    return save_with_history(access_limit, by=by)
+
+
+def access_record_write(*, person: Person, user: User, path: str) -> AccessRecord:
+    """Record that `user` opened a person with an exclusion or restriction list."""
+    return AccessRecord.objects.create(person=person, user=user, path=path[:300])

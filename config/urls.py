@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.forms import LoginForm
+from cases.api import CaseViewSet, PersonViewSet
+from config.health import health
+
+router = DefaultRouter()
+router.register("people", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
+
+admin.site.site_header = "Probation case management: administration"
+admin.site.site_title = "Probation case management"
+
+
+def home(request):
+    return redirect("cases:caseload")
+
+
+# API views (DRF) authenticate by session or token and answer anonymous callers with 401/403;
+# DRF marks them exempt from the login redirect of LoginRequiredMiddleware.
+api_patterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", login_not_required(health), name="health"),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("", include("cases.urls")),
+]
