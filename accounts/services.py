@@ -40,8 +40,11 @@ def staff_create(
     password: str,
     team: Team | None = None,
     courts: list[Court] | tuple[Court, ...] = (),
+    is_superuser: bool = False,
 ) -> User:
     """Create a member of staff. Administrators may use the Django admin; others cannot."""
+    if is_superuser and role != User.Role.ADMINISTRATOR:
+        raise ValidationError({"is_superuser": "Only an administrator can be a superuser."})
     user = User(
         username=username,
         first_name=first_name,
@@ -50,6 +53,7 @@ def staff_create(
         role=role,
         team=team,
         is_staff=role == User.Role.ADMINISTRATOR,
+        is_superuser=is_superuser,
     )
     try:
         validate_password(password, user)

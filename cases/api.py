@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from accounts.models import User
-from cases import selectors
-from cases.models import Address, Case, Person
+from cases import selectors, services
+from cases.models import Address, Case, Person, PersonAccessLimit
 
 
 class StaffSummarySerializer(serializers.ModelSerializer):
@@ -60,6 +61,14 @@ class PersonSerializer(serializers.ModelSerializer):
         return AddressSerializer(person.current_addresses, many=True).data
 
 
+def _record_access_if_limited(request, person: Person) -> None:
+    """As on the pages: opening a person with an exclusion or restriction list writes an access record."""
+    if getattr(person, "has_access_limits", None) is None:
+        person.has_access_limits = PersonAccessLimit.objects.filter(person=person, ended_at__isnull=True).exists()
+    if person.has_access_limits:
+        services.access_record_write(person=person, user=request.user, path=request.path)
+
+
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Case.Status.choices)
     responsible_officer = django_filters.NumberFilter(field_name="responsible_officer_id")
@@ -85,6 +94,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-start_date", "pk")
         )
 
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        _record_access_if_limited(request, case.person)
+        return Response(self.get_serializer(case).data)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -104,8 +118,21 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             people = selectors.people_visible_to(self.request.user).order_by("last_name", "first_name", "crn")
         current = Address.objects.filter(end_date__isnull=True).order_by("-start_date")
-        return people.prefetch_related(Prefetch("addresses", queryset=current, to_attr="current_addresses"))
+        return selectors.with_access_limit_flag(people).prefetch_related(
+            Prefetch("addresses", queryset=current, to_attr="current_addresses")
+        )
+
+    def list(self, request, *args, **kwargs):
+        """The list shows contact details and addresses, so restricted people in it get an access record."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        services.access_records_write_for_listed(people=page, user=request.user, path=request.get_full_path())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self):
         self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
         return super().get_object()
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        _record_access_if_limited(request, person)
+        return Response(self.get_serializer(person).data)

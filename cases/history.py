@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.db.models import QuerySet
 
 from accounts.models import Provider, Team, User
 from cases.models import Address, Case, Person, PersonAccessLimit
@@ -117,8 +118,12 @@ def _names_for(records_by_model) -> dict:
     return names
 
 
-def person_history(*, person: Person, include_cases: bool = True) -> list[HistoryEntry]:
-    """Every recorded change to the person, their addresses, access lists and (optionally) cases."""
+def person_history(*, person: Person, visible_cases: QuerySet[Case] | None = None) -> list[HistoryEntry]:
+    """Every recorded change to the person, their addresses and access lists, and to `visible_cases`.
+
+    Pass the cases the viewer may see (`cases.selectors.cases_visible_to`): the history of a case held
+    by another provider stays as hidden here as it is everywhere else.
+    """
     sources = [
         (Person, Person.history.filter(id=person.pk), lambda record: "Personal details"),
         (
@@ -132,8 +137,11 @@ def person_history(*, person: Person, include_cases: bool = True) -> list[Histor
             lambda record: "Access list",
         ),
     ]
-    if include_cases:
-        sources.append((Case, Case.history.filter(person_id=person.pk), lambda record: f"Case {record.id}"))
+    if visible_cases is not None:
+        case_ids = visible_cases.filter(person_id=person.pk).values("pk")
+        sources.append(
+            (Case, Case.history.filter(person_id=person.pk, id__in=case_ids), lambda record: f"Case {record.id}")
+        )
     return _collect(sources)
 
 

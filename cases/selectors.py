@@ -58,16 +58,16 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     return Person.objects.filter(Exists(visible_case)).filter(_person_access(user))
 
 
+def with_access_limit_flag(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate `has_access_limits`: the person has an open exclusion or restriction entry."""
+    return people.annotate(
+        has_access_limits=Exists(PersonAccessLimit.objects.filter(person_id=OuterRef("pk"), ended_at__isnull=True))
+    )
+
+
 def person_get_for_user(*, user: User, crn: str) -> Person:
     """One person by CRN, or Http404 when it does not exist or the user may not see it."""
-    person = (
-        people_visible_to(user)
-        .annotate(
-            has_access_limits=Exists(PersonAccessLimit.objects.filter(person_id=OuterRef("pk"), ended_at__isnull=True))
-        )
-        .filter(crn=crn.upper())
-        .first()
-    )
+    person = with_access_limit_flag(people_visible_to(user)).filter(crn=crn.upper()).first()
     if person is None:
         raise Http404("Not found")
     return person
@@ -137,6 +137,7 @@ def team_officers_with_caseloads(*, user: User) -> QuerySet[User]:
             is_active=True,
             role__in=[User.Role.RESPONSIBLE_OFFICER, User.Role.MANAGER],
         )
+        .select_related("team__provider")  # role_label reads the provider type
         .annotate(
             active_cases=Count("cases_held", filter=Q(cases_held__in=visible_active), distinct=True),
         )

@@ -211,3 +211,13 @@ def access_limit_end(*, by: User, access_limit: PersonAccessLimit) -> PersonAcce
 def access_record_write(*, person: Person, user: User, path: str) -> AccessRecord:
     """Record that `user` opened a person with an exclusion or restriction list."""
     return AccessRecord.objects.create(person=person, user=user, path=path[:300])
+
+
+def access_records_write_for_listed(*, people, user: User, path: str) -> int:
+    """Record access to every restricted person in a list that shows their contact details (one insert).
+
+    Each person must carry the `has_access_limits` annotation (cases.selectors.with_access_limit_flag).
+    """
+    records = [AccessRecord(person=person, user=user, path=path[:300]) for person in people if person.has_access_limits]
+    AccessRecord.objects.bulk_create(records)
+    return len(records)

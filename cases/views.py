@@ -20,6 +20,13 @@ def _page(request, queryset):
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _query_without_page(request) -> str:
+    """The current query string minus `page`, so pagination links keep the search and the sort."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _sort_columns(request, sort: str) -> list[dict]:
     """Header links for sortable tables, with aria-sort for screen readers."""
     columns = []
@@ -48,7 +55,12 @@ def caseload(request):
     return render(
         request,
         "cases/caseload.html",
-        {"page_obj": page, "columns": _sort_columns(request, sort), "sort": sort},
+        {
+            "page_obj": page,
+            "columns": _sort_columns(request, sort),
+            "sort": sort,
+            "query": _query_without_page(request),
+        },
     )
 
 
@@ -69,6 +81,7 @@ def team(request):
             "chosen_officer": chosen,
             "page_obj": page,
             "columns": _sort_columns(request, sort),
+            "query": _query_without_page(request),
             "total_active": sum(officer.active_cases for officer in officers),
         },
     )
@@ -79,7 +92,7 @@ def search(request):
     page = None
     if form.is_valid():
         page = _page(request, selectors.people_search(user=request.user, query=form.cleaned_data["q"]))
-    return render(request, "cases/search.html", {"form": form, "page_obj": page})
+    return render(request, "cases/search.html", {"form": form, "page_obj": page, "query": _query_without_page(request)})
 
 
 def _person_for_request(request, crn: str):
@@ -101,7 +114,11 @@ def person_history_view(request, crn: str):
     return render(
         request,
         "cases/person_history.html",
-        {"person": person, "tab": "history", "entries": person_history(person=person)},
+        {
+            "person": person,
+            "tab": "history",
+            "entries": person_history(person=person, visible_cases=selectors.cases_visible_to(request.user)),
+        },
     )
 
 

@@ -7,10 +7,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Settings must come from the variables each test gives, not from the shell running the suite.
+INHERITED_VARIABLES_TO_DROP = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_PROFILE",
+    "DJANGO_DEBUG",
+}
 
 
 def _run(code: str, **environment) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {key: value for key, value in os.environ.items() if key not in INHERITED_VARIABLES_TO_DROP}
     env.update(environment)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
@@ -24,7 +32,7 @@ def _run(code: str, **environment) -> subprocess.CompletedProcess:
 
 
 def _manage(*arguments, **environment) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {key: value for key, value in os.environ.items() if key not in INHERITED_VARIABLES_TO_DROP}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -10,7 +10,12 @@ class Command(BaseCommand):
     help = "List the demo staff accounts and their shared demo password."
 
     def handle(self, *args, **options):
-        users = list(User.objects.filter(is_active=True).select_related("team__provider").order_by("role", "username"))
+        users = list(
+            User.objects.filter(is_active=True)
+            .select_related("team__provider")
+            .prefetch_related("courts")
+            .order_by("role", "username")
+        )
         if not users:
             self.stdout.write("No staff accounts yet: run `python manage.py seed_demo`.")
             return
@@ -19,5 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<22} {'role':<42} team")
         for user in users:
             team = f"{user.team.name}, {user.team.provider.name}" if user.team_id else "-"
-            self.stdout.write(f"  {user.username:<22} {user.role_label:<42} {team}")
+            if user.role == User.Role.COURT_USER:
+                team = "Courts: " + ", ".join(court.name for court in user.courts.all())
+            role = user.role_label + (" (superuser)" if user.is_superuser else "")
+            self.stdout.write(f"  {user.username:<22} {role:<42} {team}")
         self.stdout.write("")

@@ -1,0 +1,217 @@
+"""factory-boy factories for every model of accounts and cases.
+
+Every factory saves a row that passes `full_clean()`. Names, codes and CRNs come from sequences, so
+two objects built in the same test never collide on a unique field.
+"""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Court, Provider, Region, Team, User
+from cases.models import AccessRecord, Address, Case, Person, PersonAccessLimit
+from cases.services import crn_generate
+
+PASSWORD = "correct-horse-battery-staple"
+
+FIRST_NAMES = ["Amelia", "Oliver", "Isla", "George", "Ava", "Noah", "Freya", "Arthur", "Mia", "Leo"]
+LAST_NAMES = ["Hughes", "Patel", "Evans", "Khan", "Walker", "Roberts", "Wright", "Green", "Hall", "Wood"]
+STAFF_FIRST_NAMES = ["Ruth", "Dev", "Carys", "Ian", "Nadia", "Owen", "Farah", "Gareth"]
+
+
+class _SequenceRandom:
+    """Stands in for `random.Random` in `crn_generate`, so the n-th CRN is derived from n.
+
+    Letter = CRN_LETTERS[n // 1_000_000], digits = n % 1_000_000: 23 million distinct CRNs before
+    the first repeat, so a factory-made CRN can never collide with another factory-made one.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def choice(self, letters: str) -> str:
+        return letters[(self.n // 1_000_000) % len(letters)]
+
+    def randrange(self, start: int, stop: int) -> int:
+        return start + self.n % (stop - start)
+
+
+def sequence_crn(n: int) -> str:
+    # Start well inside the range so the first CRNs do not look like test constants (A000001).
+    return crn_generate(_SequenceRandom(n + 3 * 1_000_000 + 100_000))
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    code = factory.Sequence(lambda n: f"P{n:05d}")
+    provider_type = Provider.ProviderType.NPS_DIVISION
+    region = factory.SubFactory(RegionFactory)
+
+    class Params:
+        crc = factory.Trait(provider_type=Provider.ProviderType.CRC)
+        yot = factory.Trait(provider_type=Provider.ProviderType.YOT)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    code = factory.Sequence(lambda n: f"T{n:06d}")
+
+
+class CourtFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Court
+
+    name = factory.Sequence(lambda n: f"Court {n} Magistrates' Court")
+    code = factory.Sequence(lambda n: f"C{n:05d}")
+    court_type = Court.CourtType.MAGISTRATES
+    region = factory.SubFactory(RegionFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A responsible officer in a team (the commonest member of staff)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Iterator(STAFF_FIRST_NAMES)
+    last_name = factory.Sequence(lambda n: f"Staffmember{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@justice.example")
+    password = factory.django.Password(PASSWORD)
+    role = User.Role.RESPONSIBLE_OFFICER
+    team = factory.SubFactory(TeamFactory)
+
+
+class OfficerFactory(UserFactory):
+    role = User.Role.RESPONSIBLE_OFFICER
+
+
+class ManagerFactory(UserFactory):
+    role = User.Role.MANAGER
+
+
+class UnpaidWorkSupervisorFactory(UserFactory):
+    role = User.Role.UNPAID_WORK_SUPERVISOR
+
+
+class CourtUserFactory(UserFactory):
+    role = User.Role.COURT_USER
+    team = None
+
+    @factory.post_generation
+    def courts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.courts.set(extracted)
+
+
+class AdministratorFactory(UserFactory):
+    role = User.Role.ADMINISTRATOR
+    team = None
+    is_staff = True
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    crn = factory.Sequence(sequence_crn)
+    first_name = factory.Iterator(FIRST_NAMES)
+    last_name = factory.Iterator(LAST_NAMES)
+    # Adults born 1960-1999; tests that need a particular date of birth pass one.
+    date_of_birth = factory.Sequence(lambda n: date(1960, 1, 1) + timedelta(days=(n * 97) % 14_600))
+    gender = Person.Gender.NOT_KNOWN
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    person = factory.SubFactory(PersonFactory)
+    status = Address.Status.MAIN
+    line_1 = factory.Sequence(lambda n: f"{n % 300 + 1} High Street")
+    town = "Manchester"
+    postcode = "M1 1AA"
+    start_date = date(2020, 1, 1)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """An active case held by a new officer; pass `responsible_officer=` to give it to someone."""
+
+    class Meta:
+        model = Case
+
+    person = factory.SubFactory(PersonFactory)
+    responsible_officer = factory.SubFactory(OfficerFactory)
+    team = factory.LazyAttribute(lambda o: o.responsible_officer.team if o.responsible_officer else None)
+    provider = factory.LazyAttribute(lambda o: o.team.provider if o.team else ProviderFactory())
+    status = Case.Status.ACTIVE
+    start_date = date(2024, 1, 15)
+
+    class Params:
+        awaiting_allocation = factory.Trait(status=Case.Status.AWAITING_ALLOCATION, responsible_officer=None, team=None)
+        ended = factory.Trait(status=Case.Status.ENDED, end_date=date(2025, 1, 15))
+
+
+class PersonAccessLimitFactory(factory.django.DjangoModelFactory):
+    """An open exclusion-list entry; use `kind=PersonAccessLimit.Kind.RESTRICTION` for a restriction."""
+
+    class Meta:
+        model = PersonAccessLimit
+
+    person = factory.SubFactory(PersonFactory)
+    user = factory.SubFactory(OfficerFactory)
+    kind = PersonAccessLimit.Kind.EXCLUSION
+    reason = "Officer is related to the victim."
+    added_by = factory.SubFactory(ManagerFactory)
+
+    class Params:
+        ended = factory.Trait(
+            ended_at=factory.LazyFunction(timezone.now),
+            ended_by=factory.SelfAttribute("added_by"),
+        )
+
+
+class AccessRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessRecord
+
+    person = factory.SubFactory(PersonFactory)
+    user = factory.SubFactory(OfficerFactory)
+    path = factory.LazyAttribute(lambda o: f"/people/{o.person.crn}/")
+
+
+__all__ = [
+    "PASSWORD",
+    "AccessRecordFactory",
+    "AddressFactory",
+    "AdministratorFactory",
+    "CaseFactory",
+    "CourtFactory",
+    "CourtUserFactory",
+    "ManagerFactory",
+    "OfficerFactory",
+    "PersonAccessLimitFactory",
+    "PersonFactory",
+    "ProviderFactory",
+    "RegionFactory",
+    "TeamFactory",
+    "UnpaidWorkSupervisorFactory",
+    "UserFactory",
+]
