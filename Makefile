@@ -11,7 +11,8 @@ ASSETS_STAMP := build/static/.built
 .PHONY: run test install assets lint check-tools clean
 
 run: install
-	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	@echo "Database migrated."
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(BIN)/python manage.py demo_logins
 	@echo "Starting the web server, a Celery worker and Celery beat (Ctrl+C stops all three)."
