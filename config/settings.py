@@ -260,3 +260,5 @@ if PRODUCTION:
 # Domain settings.
 PAGE_SIZE = 25
 DEMO_PASSWORD = "probation-demo-2026"
+# Risk: a completed RoSH assessment older than this many months is a "risk gap" (needs a review).
+RISK_ASSESSMENT_REVIEW_MONTHS = env.int("RISK_ASSESSMENT_REVIEW_MONTHS", default=6)

@@ -10,10 +10,12 @@ from rest_framework.routers import DefaultRouter
 from accounts.forms import LoginForm
 from cases.api import CaseViewSet, PersonViewSet
 from config.health import health
+from risk.api import register as register_risk_api
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
+register_risk_api(router)
 
 admin.site.site_header = "Probation case management: administration"
 admin.site.site_title = "Probation case management"
@@ -47,4 +49,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("", include("cases.urls")),
+    path("", include("risk.urls")),
 ]

@@ -2,6 +2,5 @@ from django.apps import AppConfig
 
 
 class RiskConfig(AppConfig):
-    """Reserved for a later issue; it holds no models or pages yet (see README, "Layout")."""
-
     name = "risk"
+    verbose_name = "Risk"

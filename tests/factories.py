@@ -1,4 +1,4 @@
-"""factory-boy factories for every model of accounts and cases.
+"""factory-boy factories for every model of accounts, cases and risk.
 
 Every factory saves a row that passes `full_clean()`. Names, codes and CRNs come from sequences, so
 two objects built in the same test never collide on a unique field.
@@ -12,6 +12,15 @@ from django.utils import timezone
 from accounts.models import Court, Provider, Region, Team, User
 from cases.models import AccessRecord, Address, Case, Person, PersonAccessLimit
 from cases.services import crn_generate
+from risk.models import (
+    MappaRegistration,
+    ParentOrCarer,
+    Registration,
+    RegistrationType,
+    RiskLevel,
+    RiskReview,
+    RoshAssessment,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -197,7 +206,132 @@ class AccessRecordFactory(factory.django.DjangoModelFactory):
     path = factory.LazyAttribute(lambda o: f"/people/{o.person.crn}/")
 
 
+# Risk -------------------------------------------------------------------------------------------------------
+
+
+class RoshAssessmentFactory(factory.django.DjangoModelFactory):
+    """A completed, current full assessment (medium overall); use the `draft` trait for a draft."""
+
+    class Meta:
+        model = RoshAssessment
+
+    person = factory.SubFactory(PersonFactory)
+    kind = RoshAssessment.Kind.FULL
+    status = RoshAssessment.Status.COMPLETED
+    assessment_date = date(2025, 6, 2)
+    risk_to_public = RiskLevel.MEDIUM
+    risk_to_known_adults = RiskLevel.LOW
+    risk_to_children = RiskLevel.LOW
+    risk_to_staff = RiskLevel.LOW
+    overall_level = factory.LazyAttribute(
+        lambda o: (
+            max(o.risk_to_public, o.risk_to_known_adults, o.risk_to_children, o.risk_to_staff)
+            if o.status == RoshAssessment.Status.COMPLETED
+            else None
+        )
+    )
+    who_is_at_risk = "Former partner"
+    nature_of_risk = "Physical violence when drinking"
+    circumstances_increasing_risk = "Relapse into heavy drinking; contact with the former partner"
+    plan_supervision = "Weekly appointments; home visits monthly"
+    plan_contingency = "Breach proceedings and police referral if contact is made"
+    created_by = factory.SubFactory(OfficerFactory)
+    completed_by = factory.LazyAttribute(
+        lambda o: o.created_by if o.status == RoshAssessment.Status.COMPLETED else None
+    )
+    completed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == RoshAssessment.Status.COMPLETED else None
+    )
+
+    class Params:
+        draft = factory.Trait(status=RoshAssessment.Status.DRAFT)
+
+
+class MappaRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MappaRegistration
+
+    person = factory.SubFactory(PersonFactory)
+    category = MappaRegistration.Category.VIOLENT
+    level = MappaRegistration.Level.MULTI_AGENCY
+    lead_agency = MappaRegistration.LeadAgency.PROBATION
+    start_date = date(2025, 3, 3)
+    next_review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    added_by = factory.SubFactory(OfficerFactory)
+
+
+def registration_type(code: str = "weapons") -> RegistrationType:
+    """A registration type seeded by the risk migration."""
+    return RegistrationType.objects.get(code=code)
+
+
+class RegistrationTypeFactory(factory.django.DjangoModelFactory):
+    """A further registration type (the migration seeds the standard ones: see `registration_type`)."""
+
+    class Meta:
+        model = RegistrationType
+
+    code = factory.Sequence(lambda n: f"local_flag_{n}")
+    name = factory.Sequence(lambda n: f"Local flag {n}")
+    colour = RegistrationType.Colour.GREY
+    default_review_months = 6
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """An open weapons registration, next reviewed in the future."""
+
+    class Meta:
+        model = Registration
+
+    person = factory.SubFactory(PersonFactory)
+    registration_type = factory.LazyFunction(registration_type)
+    start_date = date(2025, 5, 1)
+    review_frequency_months = 6
+    next_review_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    reason = "Convicted of possessing a knife in 2024."
+    added_by = factory.SubFactory(OfficerFactory)
+
+    class Params:
+        deregistered = factory.Trait(
+            deregistered_date=date(2025, 9, 1),
+            deregistration_reason="No longer relevant after review.",
+            deregistered_by=factory.SelfAttribute("added_by"),
+        )
+
+
+class RiskReviewFactory(factory.django.DjangoModelFactory):
+    """An open "risk review due" item after a change of circumstances."""
+
+    class Meta:
+        model = RiskReview
+
+    person = factory.SubFactory(PersonFactory)
+    change = RiskReview.Change.NEW_ADDRESS
+    description = "Moved in with a new partner who has two young children."
+    occurred_on = date(2025, 8, 11)
+    recorded_by = factory.SubFactory(OfficerFactory)
+
+
+class ParentOrCarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentOrCarer
+
+    person = factory.SubFactory(PersonFactory, date_of_birth=date(2010, 4, 1))
+    name = "Donna Hughes"
+    relationship = ParentOrCarer.Relationship.MOTHER
+    has_parental_responsibility = True
+    involvement = ParentOrCarer.Involvement.ACTIVELY_INVOLVED
+    added_by = factory.SubFactory(OfficerFactory)
+
+
 __all__ = [
+    "MappaRegistrationFactory",
+    "ParentOrCarerFactory",
+    "RegistrationFactory",
+    "RegistrationTypeFactory",
+    "RiskReviewFactory",
+    "RoshAssessmentFactory",
+    "registration_type",
     "PASSWORD",
     "AccessRecordFactory",
     "AddressFactory",
