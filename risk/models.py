@@ -62,12 +62,16 @@ class RoshAssessment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     assessment_date = models.DateField(help_text="The day the assessment was carried out.")
 
-    risk_to_public = models.PositiveSmallIntegerField("Risk to the public", choices=RiskLevel.choices, null=True)
-    risk_to_known_adults = models.PositiveSmallIntegerField(
-        "Risk to known adults", choices=RiskLevel.choices, null=True
+    risk_to_public = models.PositiveSmallIntegerField(
+        "Risk to the public", choices=RiskLevel.choices, null=True, blank=True
     )
-    risk_to_children = models.PositiveSmallIntegerField("Risk to children", choices=RiskLevel.choices, null=True)
-    risk_to_staff = models.PositiveSmallIntegerField("Risk to staff", choices=RiskLevel.choices, null=True)
+    risk_to_known_adults = models.PositiveSmallIntegerField(
+        "Risk to known adults", choices=RiskLevel.choices, null=True, blank=True
+    )
+    risk_to_children = models.PositiveSmallIntegerField(
+        "Risk to children", choices=RiskLevel.choices, null=True, blank=True
+    )
+    risk_to_staff = models.PositiveSmallIntegerField("Risk to staff", choices=RiskLevel.choices, null=True, blank=True)
     overall_level = models.PositiveSmallIntegerField(
         "Overall risk of serious harm", choices=RiskLevel.choices, null=True, editable=False
     )
