@@ -7,20 +7,27 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import Court, Provider, Region, Team, User
 
 
+class NeverDeleteAdmin(SimpleHistoryAdmin):
+    """Organisations and reference data are switched off (`active`), never deleted: records point at them."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(NeverDeleteAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(NeverDeleteAdmin):
     list_display = ["name", "code", "provider_type", "region", "active"]
     list_filter = ["provider_type", "region", "active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(NeverDeleteAdmin):
     list_display = ["name", "code", "provider", "active"]
     list_filter = ["provider", "active"]
     list_select_related = ["provider"]
@@ -28,7 +35,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Court)
-class CourtAdmin(SimpleHistoryAdmin):
+class CourtAdmin(NeverDeleteAdmin):
     list_display = ["name", "code", "court_type", "region", "active"]
     list_filter = ["court_type", "region", "active"]
     search_fields = ["name", "code"]

@@ -5,16 +5,12 @@ assessments and registrations are not in the admin: it would bypass access scopi
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
-
+from accounts.admin import NeverDeleteAdmin
 from risk.models import RegistrationType
 
 
 @admin.register(RegistrationType)
-class RegistrationTypeAdmin(SimpleHistoryAdmin):
+class RegistrationTypeAdmin(NeverDeleteAdmin):
     list_display = ["name", "code", "colour", "default_review_months", "active"]
     list_filter = ["active", "colour"]
     search_fields = ["name", "code"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
