@@ -26,6 +26,7 @@ from accounts import services as account_services
 from accounts.models import Court, Provider, Region, Team, User
 from cases import services as case_services
 from cases.models import Case, Person, PersonAccessLimit, age_on
+from risk.demo import RiskDemoSummary, build_risk
 
 DEMO_REGION_NAME = "North West"
 DEFAULT_SEED = 2017
@@ -370,6 +371,7 @@ class DemoSummary:
     caseloads: dict[str, int]
     seconds: float
     staff: list[User]
+    risk: RiskDemoSummary | None = None  # assessments, MAPPA, flags and gaps (risk/demo.py)
 
 
 def demo_data_loaded() -> bool:
@@ -778,6 +780,7 @@ def demo_build(
         builder.build_organisations_and_staff()
         created = builder.build_people()
         excluded, restricted = builder.build_access_limits(created)
+        risk = build_risk(builder, created, seed=seed)
     cases_by_provider = {provider.name: Counter() for provider in builder.providers.values()}
     for case in Case.objects.filter(provider__region__name=DEMO_REGION_NAME).select_related("provider"):
         cases_by_provider[case.provider.name][case.status] += 1
@@ -789,4 +792,5 @@ def demo_build(
         caseloads=dict(builder.caseloads),
         seconds=time.perf_counter() - started,
         staff=[builder.staff[spec.username] for spec in STAFF],
+        risk=risk,
     )

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Provider, Team
@@ -120,7 +121,7 @@ class Person(models.Model):
         return f"{self.last_name}, {self.first_name}"
 
     def age(self, on: date | None = None) -> int:
-        return age_on(self.date_of_birth, on or date.today())
+        return age_on(self.date_of_birth, on or timezone.localdate())
 
     @property
     def is_child(self) -> bool:
@@ -176,7 +177,7 @@ class Address(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.end_date is None or self.end_date >= date.today()
+        return self.end_date is None or self.end_date >= timezone.localdate()
 
 
 class PersonAccessLimit(models.Model):

@@ -10,8 +10,19 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors, services
 from cases.forms import ContactDetailsForm, SearchForm
 from cases.history import case_history, person_history
+from risk import selectors as risk_selectors
 
 SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("status", "Status"), ("start", "Start date")]
+CASELOAD_COLUMNS = [*SORTABLE_COLUMNS, ("rosh", "RoSH")]
+# The caseload's risk of serious harm filter: query parameter `rosh`, values from risk.selectors.ROSH_FILTERS.
+ROSH_FILTER_OPTIONS = [
+    ("", "All"),
+    ("very_high", "Very high"),
+    ("high", "High"),
+    ("medium", "Medium"),
+    ("low", "Low"),
+    ("none", "Not assessed"),
+]
 
 
 def _page(request, queryset):
@@ -27,10 +38,10 @@ def _query_without_page(request) -> str:
     return params.urlencode()
 
 
-def _sort_columns(request, sort: str) -> list[dict]:
+def _sort_columns(request, sort: str, sortable=SORTABLE_COLUMNS) -> list[dict]:
     """Header links for sortable tables, with aria-sort for screen readers."""
     columns = []
-    for key, label in SORTABLE_COLUMNS:
+    for key, label in sortable:
         if sort == key:
             state, next_sort = "ascending", f"-{key}"
         elif sort == f"-{key}":
@@ -50,15 +61,27 @@ def _sort(request) -> str:
 
 
 def caseload(request):
-    sort = _sort(request)
-    page = _page(request, selectors.caseload_for_officer(user=request.user, sort=sort))
+    """My caseload, with each person's current RoSH level (annotated in the same query: no query per row)."""
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in {*selectors.CASELOAD_SORTS, "rosh"}:
+        sort = "name"
+    rosh = request.GET.get("rosh", "")
+    if rosh not in risk_selectors.ROSH_FILTERS and rosh != "none":
+        rosh = ""
+    cases = risk_selectors.with_current_risk(selectors.caseload_for_officer(user=request.user, sort=sort), "person_id")
+    cases = risk_selectors.filter_by_rosh(cases, rosh)
+    if sort.lstrip("-") == "rosh":
+        cases = risk_selectors.order_by_rosh(cases, descending=sort.startswith("-"))
+    page = _page(request, cases)
     return render(
         request,
         "cases/caseload.html",
         {
             "page_obj": page,
-            "columns": _sort_columns(request, sort),
+            "columns": _sort_columns(request, sort, CASELOAD_COLUMNS),
             "sort": sort,
+            "rosh": rosh,
+            "rosh_options": ROSH_FILTER_OPTIONS,
             "query": _query_without_page(request),
         },
     )

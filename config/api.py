@@ -1,5 +1,6 @@
 """API conventions shared by every endpoint: pagination and JSON errors with field messages."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -21,7 +22,11 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+            detail = {
+                # Model-wide (constraint) errors come keyed "__all__": name them as DRF does.
+                ("non_field_errors" if field == NON_FIELD_ERRORS else field): [str(m) for m in messages]
+                for field, messages in exc.message_dict.items()
+            }
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}
         exc = exceptions.ValidationError(detail)

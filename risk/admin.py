@@ -5,6 +5,7 @@ assessments and registrations are not in the admin: it would bypass access scopi
 """
 
 from django.contrib import admin
+
 from accounts.admin import NeverDeleteAdmin
 from risk.models import RegistrationType
 

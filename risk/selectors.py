@@ -10,7 +10,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,6 +56,12 @@ def filter_by_rosh(queryset: QuerySet, rosh: str) -> QuerySet:
     if rosh in ROSH_FILTERS:
         return queryset.filter(rosh_level=ROSH_FILTERS[rosh])
     return queryset
+
+
+def order_by_rosh(queryset: QuerySet, *, descending: bool = False) -> QuerySet:
+    """Order a `with_current_risk` queryset by RoSH level; people never assessed always come last."""
+    level = F("rosh_level").desc(nulls_last=True) if descending else F("rosh_level").asc(nulls_last=True)
+    return queryset.order_by(level, "person__last_name", "person__first_name", "pk")
 
 
 def review_cutoff(today: date | None = None) -> date:
@@ -108,7 +114,8 @@ def risk_gaps(*, user: User, officer_id: int | None = None, today: date | None =
             | Q(has_overdue_mappa=True)
         )
         .select_related("person", "responsible_officer")
-        .order_by("rosh_assessed_on", "person__last_name", "person__first_name", "pk")
+        # Never assessed first on every database, then the oldest assessments.
+        .order_by(F("rosh_assessed_on").asc(nulls_first=True), "person__last_name", "person__first_name", "pk")
     )
 
 
@@ -129,7 +136,7 @@ def gap_reasons(case: Case, today: date | None = None) -> list[str]:
 
 
 def open_registrations(person: Person) -> list[Registration]:
-    """A person's open flags, most serious colours first (for the tags on every page of the person)."""
+    """A person's open flags, by name (for the tags on every page of the person)."""
     return list(
         Registration.objects.filter(person=person, deregistered_date__isnull=True)
         .select_related("registration_type")

@@ -115,7 +115,10 @@ def assessment_update_draft(*, by: User, assessment: RoshAssessment, **fields) -
     errors: dict = {}
     _not_in_future(errors, "assessment_date", fields.get("assessment_date"), "The assessment date")
     _raise(errors)
-    for name, value in fields.items():
+    changed = {name: value for name, value in fields.items() if getattr(assessment, name) != value}
+    if not changed:
+        return assessment
+    for name, value in changed.items():
         setattr(assessment, name, value)
     return save_with_history(assessment, by=by, reason="Draft changed")
 
@@ -165,7 +168,8 @@ def assessment_complete(*, by: User, assessment: RoshAssessment) -> RoshAssessme
     if current is not None:
         # Only one assessment can be current (a database constraint): supersede the old one first.
         current.superseded_by = assessment
-        save_with_history(current, by=by, reason="Superseded by a newer assessment")
+        # Only the link changes, and the database holds every constraint: skip re-validating the rest.
+        save_with_history(current, by=by, reason="Superseded by a newer assessment", validate=False)
     assessment.overall_level = max(getattr(assessment, field) for field in LEVEL_FIELDS)
     assessment.status = RoshAssessment.Status.COMPLETED
     assessment.completed_by = by
@@ -245,8 +249,8 @@ def mappa_review(
         errors["level"] = "This MAPPA registration has ended."
     if level not in MappaRegistration.Level.values:
         errors["level"] = "Choose a MAPPA level from 1 to 3."
-    if next_review_date <= timezone.localdate():
-        errors["next_review_date"] = "The next review date must be in the future."
+    if next_review_date is None or next_review_date <= timezone.localdate():
+        errors["next_review_date"] = "Enter a next review date in the future."
     _raise(errors)
     registration.level = level
     registration.next_review_date = next_review_date
@@ -298,7 +302,7 @@ def registration_add(
     if not registration_type.active:
         errors["registration_type"] = f"“{registration_type.name}” can no longer be added."
     _not_in_future(errors, "start_date", start_date, "The start date")
-    months = review_frequency_months or registration_type.default_review_months
+    months = registration_type.default_review_months if review_frequency_months is None else review_frequency_months
     if not 1 <= months <= 24:
         errors["review_frequency_months"] = "Review every 1 to 24 months."
     if not reason.strip():

@@ -136,6 +136,7 @@ def url_values(org):
         "app_label": "accounts",  # admin app index
         "format": "json",  # DRF format suffixes
         "url": "no-such-admin-page/",  # admin catch-all
+        "code": "weapons",  # API registration types, by code
     }
 
 

@@ -164,10 +164,10 @@ def test_person_history_page_is_constant_in_the_number_of_changes(org, client_fo
 PINNED = {
     "caseload": 9,  # count + page
     "team": 10,  # officers with their counts + count + page
-    "person": 10,  # person + cases + addresses
+    "person": 12,  # person + cases + addresses + flags (open registrations; current RoSH and MAPPA)
     "search": 10,  # count + page + open cases
     "api_cases": 8,  # team (scope) + count + page
     "api_people": 8,  # count + page + current addresses
     "api_people_search": 9,  # count + page + open cases + current addresses
-    "person_history": 15,  # person + 4 history tables + names of staff, teams and providers
+    "person_history": 17,  # person + 4 history tables + names of staff, teams and providers + 2 for the flags
 }

@@ -348,3 +348,23 @@ def test_overall_level_must_be_the_highest_in_the_database(officer, person):
     assert assessment.overall_level == 4
     with pytest.raises(IntegrityError), transaction.atomic():
         RoshAssessment.objects.filter(pk=assessment.pk).update(overall_level=2)
+
+
+def test_review_frequency_of_zero_is_refused_not_defaulted(officer, person):
+    with pytest.raises(ValidationError) as error:
+        services.registration_add(
+            by=officer,
+            person=person,
+            registration_type=factories.registration_type("weapons"),
+            start_date=date(2025, 1, 6),
+            reason="Knife",
+            review_frequency_months=0,
+        )
+    assert error.value.message_dict == {"review_frequency_months": ["Review every 1 to 24 months."]}
+
+
+def test_mappa_review_without_a_date_is_a_field_error(officer, person):
+    registration = factories.MappaRegistrationFactory(person=person)
+    with pytest.raises(ValidationError) as error:
+        services.mappa_review(by=officer, registration=registration, level=2, next_review_date=None)
+    assert error.value.message_dict == {"next_review_date": ["Enter a next review date in the future."]}

@@ -60,3 +60,6 @@ class Command(BaseCommand):
                 f"  Active cases per responsible officer: {min(summary.caseloads.values())} "
                 f"to {max(summary.caseloads.values())}; `officer` holds {summary.caseloads.get('officer', 0)}."
             )
+        if summary.risk is not None:
+            for line in summary.risk.lines():
+                self.stdout.write(line)
