@@ -23,8 +23,13 @@ PAGES = (
     ("team", "/team/"),
     ("search smith", "/search/?q=smith"),
     ("person", "/people/{crn}/"),
+    ("risk tab", "/people/{crn}/risk/"),
+    ("risk gaps", "/risk-gaps/"),
+    ("caseload high", "/caseload/?rosh=high&sort=-rosh"),
     ("api cases", "/api/v1/cases/"),
     ("api people", "/api/v1/people/"),
+    ("api risk", "/api/v1/risk/assessments/"),
+    ("api flags", "/api/v1/risk/registrations/"),
 )
 
 
