@@ -10,6 +10,9 @@ from accounts.models import User
 from cases import selectors, services
 from cases.models import Address, Case, Person, PersonAccessLimit
 
+# The same limit as the search page's form.
+SEARCH_MAX_LENGTH = 100
+
 
 class StaffSummarySerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="get_full_name")
@@ -71,7 +74,9 @@ def _record_access_if_limited(request, person: Person) -> None:
 
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Case.Status.choices)
-    responsible_officer = django_filters.NumberFilter(field_name="responsible_officer_id")
+    responsible_officer = django_filters.NumberFilter(
+        field_name="responsible_officer_id", min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     crn = django_filters.CharFilter(field_name="person__crn", lookup_expr="iexact")
 
     class Meta:
@@ -113,6 +118,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         query = self.request.query_params.get("q", "").strip()
+        if len(query) > SEARCH_MAX_LENGTH:
+            raise serializers.ValidationError({"q": [f"Search for {SEARCH_MAX_LENGTH} characters or fewer."]})
         if query:
             people = selectors.people_search(user=self.request.user, query=query)
         else:

@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from accounts.models import Provider, Team, User
 from cases.models import Address, Case, Person, PersonAccessLimit
 
-HIDDEN_FIELDS = {"id", "created_at", "added_at"}
+# `person` is the page's own subject; ids and creation stamps say nothing a reader needs.
+HIDDEN_FIELDS = {"id", "created_at", "added_at", "person"}
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Removed"}
 
 
@@ -118,8 +119,11 @@ def _names_for(records_by_model) -> dict:
     return names
 
 
-def person_history(*, person: Person, visible_cases: QuerySet[Case] | None = None) -> list[HistoryEntry]:
-    """Every recorded change to the person, their addresses and access lists, and to `visible_cases`.
+def person_history(
+    *, person: Person, visible_cases: QuerySet[Case] | None = None, include_access_lists: bool = False
+) -> list[HistoryEntry]:
+    """Every recorded change to the person and their addresses, to `visible_cases`, and (for managers and
+    administrators: `include_access_lists`) to their exclusion and restriction lists.
 
     Pass the cases the viewer may see (`cases.selectors.cases_visible_to`): the history of a case held
     by another provider stays as hidden here as it is everywhere else.
@@ -131,12 +135,16 @@ def person_history(*, person: Person, visible_cases: QuerySet[Case] | None = Non
             Address.history.filter(person_id=person.pk),
             lambda record: "Address",
         ),
-        (
-            PersonAccessLimit,
-            PersonAccessLimit.history.filter(person_id=person.pk),
-            lambda record: "Access list",
-        ),
     ]
+    if include_access_lists:
+        # Who is excluded or restricted, and why, is for managers and administrators only.
+        sources.append(
+            (
+                PersonAccessLimit,
+                PersonAccessLimit.history.filter(person_id=person.pk),
+                lambda record: "Access list",
+            )
+        )
     if visible_cases is not None:
         case_ids = visible_cases.filter(person_id=person.pk).values("pk")
         sources.append(

@@ -140,7 +140,11 @@ def person_history_view(request, crn: str):
         {
             "person": person,
             "tab": "history",
-            "entries": person_history(person=person, visible_cases=selectors.cases_visible_to(request.user)),
+            "entries": person_history(
+                person=person,
+                visible_cases=selectors.cases_visible_to(request.user),
+                include_access_lists=request.user.is_manager or request.user.is_administrator,
+            ),
         },
     )
 

@@ -69,10 +69,12 @@ class GovukDateField(forms.Field):
         missing = [part for part, text in zip(DateInputWidget.PARTS, parts, strict=True) if not text]
         if missing:
             raise ValidationError(f"{self.name} must include a {' and a '.join(missing)}", code="incomplete")
+        if not all(part.isdigit() and len(part) <= limit for part, limit in zip(parts, (2, 2, 4), strict=True)):
+            raise ValidationError(f"{self.name} must be a real date", code="invalid")
+        day, month, year = (int(part) for part in parts)
+        if year < 1900:
+            raise ValidationError(f"{self.name} must be after 1900", code="too_early")
         try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
             return date(year, month, day)
         except ValueError:
             raise ValidationError(f"{self.name} must be a real date", code="invalid") from None

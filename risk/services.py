@@ -68,9 +68,19 @@ REQUIRED_NARRATIVE = {
 }
 
 
+def is_child_on(person: Person, on: date | None) -> bool:
+    """Under 18 on that day: a child's assessment also covers safety and wellbeing (YOT practice)."""
+    return person.is_child if on is None else person.age(on=on) < 18
+
+
 def _not_in_future(errors: dict, field: str, value: date | None, label: str) -> None:
     if value is not None and value > timezone.localdate():
         errors[field] = f"{label} must be today or in the past."
+
+
+def _not_before_birth(errors: dict, field: str, value: date | None, person: Person, label: str) -> None:
+    if value is not None and value < person.date_of_birth and field not in errors:
+        errors[field] = f"{label} must be on or after the person's date of birth."
 
 
 def _raise(errors: dict) -> None:
@@ -93,6 +103,7 @@ def assessment_start(*, by: User, person: Person, kind: str, assessment_date: da
         raise ValidationError(dict.fromkeys(sorted(unknown), "This is not a field of an assessment."))
     errors: dict = {}
     _not_in_future(errors, "assessment_date", assessment_date, "The assessment date")
+    _not_before_birth(errors, "assessment_date", assessment_date, person, "The assessment date")
     if kind not in RoshAssessment.Kind.values:
         errors["kind"] = "Choose screening at court, full assessment or review."
     _raise(errors)
@@ -142,7 +153,8 @@ def assessment_complete(*, by: User, assessment: RoshAssessment) -> RoshAssessme
             label = str(RoshAssessment._meta.get_field(field).verbose_name)
             errors[field] = f"Enter {label[:1].lower() + label[1:]}."
     _not_in_future(errors, "assessment_date", assessment.assessment_date, "The assessment date")
-    if assessment.person.age(on=assessment.assessment_date) < 18:
+    _not_before_birth(errors, "assessment_date", assessment.assessment_date, assessment.person, "The assessment date")
+    if not errors.get("assessment_date") and is_child_on(assessment.person, assessment.assessment_date):
         if assessment.safety_and_wellbeing_level is None:
             errors["safety_and_wellbeing_level"] = "Choose the child's safety and wellbeing level."
         if not assessment.safety_and_wellbeing_reasons.strip():
@@ -195,6 +207,9 @@ def assessment_record_completed(
 
 # MAPPA -----------------------------------------------------------------------------------------------------
 
+# Level 1 cases are reviewed at least yearly under the MAPPA guidance; levels 2 and 3 more often.
+MAPPA_MAXIMUM_REVIEW_MONTHS = 12
+
 
 def _validate_mappa(errors: dict, *, category, level, lead_agency) -> None:
     if category not in MappaRegistration.Category.values:
@@ -220,8 +235,17 @@ def mappa_register(
     errors: dict = {}
     _validate_mappa(errors, category=category, level=level, lead_agency=lead_agency)
     _not_in_future(errors, "start_date", start_date, "The start date")
+    _not_before_birth(errors, "start_date", start_date, person, "The start date")
     if next_review_date and start_date and next_review_date < start_date:
         errors["next_review_date"] = "The next review date must be on or after the start date."
+    elif (
+        next_review_date
+        and start_date
+        and next_review_date > _add_months(max(start_date, timezone.localdate()), MAPPA_MAXIMUM_REVIEW_MONTHS)
+    ):
+        errors["next_review_date"] = (
+            f"MAPPA must be reviewed at least every {MAPPA_MAXIMUM_REVIEW_MONTHS} months: choose an earlier date."
+        )
     if MappaRegistration.objects.filter(person=person, end_date__isnull=True).exists():
         errors["category"] = "This person already has an open MAPPA registration: end or review it instead."
     _raise(errors)
@@ -251,6 +275,10 @@ def mappa_review(
         errors["level"] = "Choose a MAPPA level from 1 to 3."
     if next_review_date is None or next_review_date <= timezone.localdate():
         errors["next_review_date"] = "Enter a next review date in the future."
+    elif next_review_date > _add_months(timezone.localdate(), MAPPA_MAXIMUM_REVIEW_MONTHS):
+        errors["next_review_date"] = (
+            f"MAPPA must be reviewed at least every {MAPPA_MAXIMUM_REVIEW_MONTHS} months: choose an earlier date."
+        )
     _raise(errors)
     registration.level = level
     registration.next_review_date = next_review_date
@@ -302,6 +330,7 @@ def registration_add(
     if not registration_type.active:
         errors["registration_type"] = f"“{registration_type.name}” can no longer be added."
     _not_in_future(errors, "start_date", start_date, "The start date")
+    _not_before_birth(errors, "start_date", start_date, person, "The start date")
     months = registration_type.default_review_months if review_frequency_months is None else review_frequency_months
     if not 1 <= months <= 24:
         errors["review_frequency_months"] = "Review every 1 to 24 months."
@@ -388,6 +417,7 @@ def change_of_circumstances_record(
     if not description.strip():
         errors["description"] = "Enter what happened."
     _not_in_future(errors, "occurred_on", occurred_on, "The date")
+    _not_before_birth(errors, "occurred_on", occurred_on, person, "The date")
     _raise(errors)
     review = RiskReview(
         person=person, change=change, description=description.strip(), occurred_on=occurred_on, recorded_by=by

@@ -29,6 +29,7 @@ from risk.forms import (
     REOFFENDING_FIELDS,
     AssessmentForm,
     ChangeOfCircumstancesForm,
+    GovukDateField,
     MappaAddForm,
     MappaEndForm,
     MappaReviewForm,
@@ -162,7 +163,8 @@ def assessment_new(request, crn: str):
         # A review starts from what the current assessment says; the officer checks and updates every answer.
         initial = AssessmentForm.initial_from(current)
         initial.update(kind=RoshAssessment.Kind.REVIEW, assessment_date=None)
-    form = AssessmentForm(_data(request), initial=initial, child=person.is_child)
+    child = person.is_child or services.is_child_on(person, _submitted_assessment_date(request, None))
+    form = AssessmentForm(_data(request), initial=initial, child=child)
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"
         start = services.assessment_record_completed if complete else services.assessment_start
@@ -181,6 +183,18 @@ def assessment_new(request, crn: str):
     return _assessment_form_page(request, form, person=person, copied_from=current if request.method == "GET" else None)
 
 
+def _submitted_assessment_date(request, default):
+    """The assessment date being submitted, if it is a real date: it decides whether the form asks about a
+    child's safety and wellbeing (the person may be an adult now but was a child on that day)."""
+    if request.method != "POST":
+        return default
+    field = GovukDateField(name="Assessment date", required=False)
+    try:
+        return field.clean(field.widget.value_from_datadict(request.POST, {}, "assessment_date")) or default
+    except ValidationError:
+        return default
+
+
 def assessment_detail(request, pk: int):
     assessment, person = _assessment_for_request(request, pk)
     return render(request, "risk/assessment_detail.html", _assessment_detail_context(assessment, person))
@@ -191,8 +205,8 @@ def _assessment_detail_context(assessment, person, completion_errors=()):
         "assessment": assessment,
         "person": person,
         "completion_errors": completion_errors,
-        "show_child_fields": person.is_child
-        or person.age(on=assessment.assessment_date) < 18
+        "show_child_fields": services.is_child_on(person, assessment.assessment_date)
+        or person.is_child
         or bool(assessment.safety_and_wellbeing_level or assessment.safety_and_wellbeing_reasons),
         "reoffending_recorded": any(getattr(assessment, name) not in (None, "") for name in REOFFENDING_FIELDS),
     }
@@ -203,7 +217,8 @@ def assessment_edit(request, pk: int):
     assessment, person = _assessment_for_request(request, pk)
     if assessment.is_completed:
         return _refused_completed(request, assessment, person)
-    child = person.is_child or person.age(on=assessment.assessment_date) < 18
+    submitted_date = _submitted_assessment_date(request, assessment.assessment_date)
+    child = person.is_child or services.is_child_on(person, submitted_date)
     form = AssessmentForm(_data(request), initial=AssessmentForm.initial_from(assessment), child=child)
     if request.method == "POST" and form.is_valid():
         complete = request.POST.get("action") == "complete"

@@ -85,12 +85,19 @@ def test_person_history_includes_addresses_and_access_lists(org, client_for, per
         by=org.manager, person=person_with_history, user=org.colleague, kind="exclusion", reason="Knows the family."
     )
 
-    response = client_for(org.officer).get(reverse("cases:person_history", args=[person_with_history.crn]))
-
-    whats = [(entry.what, entry.who) for entry in response.context["entries"]]
+    url = reverse("cases:person_history", args=[person_with_history.crn])
+    manager_view = client_for(org.manager).get(url)
+    whats = [(entry.what, entry.who) for entry in manager_view.context["entries"]]
     assert ("Address", "Olivia Okafor") in whats
     assert ("Access list", "Maya Mensah") in whats
-    assert "Excluded: must not see this person" in _text(response)
+    assert "Excluded: must not see this person" in _text(manager_view)
+
+    # Who is excluded, and why, is for managers and administrators only.
+    officer_view = client_for(org.officer).get(url)
+    whats = [(entry.what, entry.who) for entry in officer_view.context["entries"]]
+    assert ("Address", "Olivia Okafor") in whats
+    assert not any(what == "Access list" for what, _who in whats)
+    assert "Knows the family" not in _text(officer_view)
 
 
 def test_changes_without_a_user_are_shown_as_system(org, client_for):

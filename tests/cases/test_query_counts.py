@@ -169,5 +169,6 @@ PINNED = {
     "api_cases": 8,  # team (scope) + count + page
     "api_people": 8,  # count + page + current addresses
     "api_people_search": 9,  # count + page + open cases + current addresses
-    "person_history": 17,  # person + 4 history tables + names of staff, teams and providers + 2 for the flags
+    # person + 3 history tables (access lists are for managers only) + names of staff, teams, providers + 2 flags
+    "person_history": 16,
 }

@@ -149,16 +149,20 @@ def test_risk_gaps_for_a_manager_cover_the_team_only(org, gaps_world):
 @time_machine.travel(TODAY)
 def test_risk_gaps_hide_people_the_user_is_excluded_from(org, gaps_world):
     person = gaps_world["people"]["Noassessment"].person
+    assert "Noassessment" in {case.person.last_name for case in selectors.risk_gaps(user=org.manager)}
     factories.PersonAccessLimitFactory(person=person, user=org.manager, added_by=org.administrator)
     names = {case.person.last_name for case in selectors.risk_gaps(user=org.manager)}
     assert "Noassessment" not in names
+    assert "Stale" in names
 
 
 @time_machine.travel(TODAY)
 def test_the_review_interval_is_a_setting(org, gaps_world, settings):
+    assert "Stale" in {case.person.last_name for case in selectors.risk_gaps(user=org.officer)}
     settings.RISK_ASSESSMENT_REVIEW_MONTHS = 12
     names = {case.person.last_name for case in selectors.risk_gaps(user=org.officer)}
     assert "Stale" not in names
+    assert "Noassessment" in names
 
 
 @pytest.mark.parametrize("people", [10, 200])
