@@ -115,7 +115,7 @@ class User(AbstractUser):
     courts = models.ManyToManyField(
         Court, blank=True, related_name="court_users", help_text="Courts whose breach packs a court user receives."
     )
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=[courts])
 
     objects = UserManager()
 
@@ -135,6 +135,11 @@ class User(AbstractUser):
                 violation_error_message=(
                     "Responsible officers, managers and unpaid work supervisors must belong to a team."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role="administrator"),
+                name="user_only_administrators_are_superusers",
+                violation_error_message="Only an administrator can be a superuser.",
             ),
             models.CheckConstraint(
                 condition=~Q(role="court_user") | Q(team__isnull=True),

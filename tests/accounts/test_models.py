@@ -49,7 +49,7 @@ def test_manager_and_administrator_flags():
     assert factories.ManagerFactory().is_manager
     assert not factories.OfficerFactory().is_manager
     assert factories.AdministratorFactory().is_administrator
-    assert factories.OfficerFactory(is_superuser=True).is_administrator
+    assert factories.AdministratorFactory(is_superuser=True).is_administrator
     assert not factories.OfficerFactory().is_administrator
 
 

@@ -132,3 +132,20 @@ def test_staff_create_superuser_only_for_an_administrator():
         _staff(None, username="notroot", is_superuser=True)
     assert error.value.message_dict == {"is_superuser": ["Only an administrator can be a superuser."]}
     assert not User.objects.filter(username="notroot").exists()
+
+
+def test_court_user_courts_are_historised_with_the_acting_user():
+    administrator = factories.AdministratorFactory()
+    court = factories.CourtFactory()
+    user = _staff(administrator, username="clerk", role=User.Role.COURT_USER, team=None, courts=[court])
+    latest = user.history.latest()
+    assert latest.history_user == administrator
+    assert [row.court_id for row in latest.courts.all()] == [court.pk]
+
+
+def test_the_database_refuses_a_superuser_who_is_not_an_administrator():
+    from django.db import IntegrityError, transaction
+
+    officer = factories.OfficerFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=officer.pk).update(is_superuser=True)
