@@ -2,10 +2,7 @@
 
 from django.urls import reverse
 
-from accounts.models import User
-
-# Staff who hold or oversee cases have a risk gaps list (risk.views.gaps checks the same roles).
-RISK_GAPS_ROLES = (User.Role.RESPONSIBLE_OFFICER, User.Role.MANAGER, User.Role.ADMINISTRATOR)
+from risk.rules import can_see_risk_gaps
 
 
 def navigation(request):
@@ -20,7 +17,7 @@ def navigation(request):
     ]
     if user.team_id:
         items.append({"text": "Team", "href": reverse("cases:team"), "active": current == "cases:team"})
-    if user.team_id and user.role in RISK_GAPS_ROLES:
+    if can_see_risk_gaps(user):
         items.append({"text": "Risk gaps", "href": reverse("risk:gaps"), "active": current == "risk:gaps"})
     if user.is_staff:
         items.append({"text": "Admin", "href": reverse("admin:index"), "active": False})

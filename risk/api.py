@@ -15,7 +15,6 @@ Conventions (shared/DOMAIN.md section 4, config/api.py):
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -297,7 +296,7 @@ class MappaSerializer(serializers.ModelSerializer):
         return registration.end_date is None
 
     def get_review_overdue(self, registration) -> bool:
-        return registration.end_date is None and registration.next_review_date < timezone.localdate()
+        return registration.is_review_overdue
 
 
 MAPPA_CATEGORY_MESSAGE = "Choose a MAPPA category from 1 to 4."
@@ -441,7 +440,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_review_overdue(self, registration) -> bool:
-        return registration.is_open and registration.next_review_date < timezone.localdate()
+        return registration.is_review_overdue
 
 
 class RegistrationCreateSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import Person
@@ -296,6 +297,11 @@ class MappaRegistration(models.Model):
     def short_label(self) -> str:
         return f"MAPPA category {self.category}, level {self.level}"
 
+    @property
+    def is_review_overdue(self) -> bool:
+        """Open and past its next review date (a risk gap)."""
+        return self.end_date is None and self.next_review_date < timezone.localdate()
+
 
 class RegistrationType(models.Model):
     """Reference data: a kind of registration (flag), seeded by migration. Never deleted; switched off."""
@@ -386,6 +392,11 @@ class Registration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.deregistered_date is None
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """Open and past its next review date (a risk gap)."""
+        return self.is_open and self.next_review_date < timezone.localdate()
 
 
 class RiskReview(models.Model):

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.context_processors import RISK_GAPS_ROLES
 from accounts.models import User
 from cases import selectors as case_selectors
 from cases.views import _person_for_request
@@ -40,6 +39,7 @@ from risk.forms import (
     add_service_errors,
 )
 from risk.models import MappaRegistration, Registration, RoshAssessment
+from risk.rules import can_see_risk_gaps
 
 COMPLETED_MESSAGE = "This assessment was completed and cannot be changed. Start a new assessment (a review) instead."
 
@@ -457,7 +457,7 @@ def parent_new(request, crn: str):
 
 def gaps(request):
     user = request.user
-    if not (user.team_id and user.role in RISK_GAPS_ROLES):
+    if not can_see_risk_gaps(user):
         raise PermissionDenied("Only responsible officers and managers in a team have a risk gaps list.")
     officers, chosen = [], None
     if user.role != User.Role.RESPONSIBLE_OFFICER:
