@@ -105,7 +105,6 @@ def _refused(request, person, *, title: str, message: str, links=()):
 def person_risk(request, crn: str):
     person = _person_for_request(request, crn)
     overview = selectors.risk_overview(person=person)
-    today = timezone.localdate()
     current = overview.current
     return render(
         request,
@@ -114,8 +113,7 @@ def person_risk(request, crn: str):
             "person": person,
             "tab": "risk",
             "overview": overview,
-            "today": today,
-            "assessment_overdue": current is not None and current.assessment_date < selectors.review_cutoff(today),
+            "assessment_overdue": current is not None and current.assessment_date < selectors.review_cutoff(),
             "review_months": settings.RISK_ASSESSMENT_REVIEW_MONTHS,
         },
     )
