@@ -175,10 +175,6 @@ class Address(models.Model):
             return "No fixed abode"
         return ", ".join(part for part in (self.line_1, self.line_2, self.town, self.postcode) if part)
 
-    @property
-    def is_current(self) -> bool:
-        return self.end_date is None or self.end_date >= timezone.localdate()
-
 
 class PersonAccessLimit(models.Model):
     """A named member of staff on a person's exclusion list or restriction list.

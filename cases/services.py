@@ -83,9 +83,6 @@ def person_create(
     raise RuntimeError("Could not generate a unique CRN after 20 attempts.")
 
 
-CONTACT_FIELDS = ("telephone", "mobile", "email")
-
-
 @transaction.atomic
 def person_update_contact_details(*, by: User, person: Person, telephone: str, mobile: str, email: str) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)

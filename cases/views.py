@@ -55,18 +55,17 @@ def _sort_columns(request, sort: str, sortable=SORTABLE_COLUMNS) -> list[dict]:
     return columns
 
 
-def _sort(request) -> str:
+def _sort(request, also: tuple[str, ...] = ()) -> str:
+    """The requested sort (`key` or `-key`), or "name" when it is not one this table offers."""
     sort = request.GET.get("sort", "name")
-    return sort if sort.lstrip("-") in selectors.CASELOAD_SORTS else "name"
+    return sort if sort.lstrip("-") in {*selectors.CASELOAD_SORTS, *also} else "name"
 
 
 def caseload(request):
     """My caseload, with each person's current RoSH level (annotated in the same query: no query per row)."""
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in {*selectors.CASELOAD_SORTS, "rosh"}:
-        sort = "name"
+    sort = _sort(request, also=("rosh",))
     rosh = request.GET.get("rosh", "")
-    if rosh not in risk_selectors.ROSH_FILTERS and rosh != "none":
+    if rosh not in risk_selectors.ROSH_FILTER_VALUES:
         rosh = ""
     cases = risk_selectors.with_current_risk(selectors.caseload_for_officer(user=request.user, sort=sort), "person_id")
     cases = risk_selectors.filter_by_rosh(cases, rosh)

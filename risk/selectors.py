@@ -5,7 +5,7 @@ with the current RoSH level and date and the open MAPPA category and level, as s
 caseload's risk comes back in the same single query as the caseload itself.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -47,6 +47,8 @@ def with_current_risk(queryset: QuerySet, person_ref: str = "pk") -> QuerySet:
 
 
 ROSH_FILTERS = {"low": 1, "medium": 2, "high": 3, "very_high": 4}
+# What the `rosh` filter accepts: a level name, or "none" for people with no completed assessment.
+ROSH_FILTER_VALUES = frozenset({*ROSH_FILTERS, "none"})
 
 
 def filter_by_rosh(queryset: QuerySet, rosh: str) -> QuerySet:
@@ -67,12 +69,6 @@ def order_by_rosh(queryset: QuerySet, *, descending: bool = False) -> QuerySet:
 def review_cutoff(today: date | None = None) -> date:
     """Completed assessments dated before this day are older than the review interval."""
     return (today or timezone.localdate()) - relativedelta(months=settings.RISK_ASSESSMENT_REVIEW_MONTHS)
-
-
-@dataclass
-class RiskGap:
-    case: Case
-    reasons: list[str] = field(default_factory=list)
 
 
 def risk_gaps(*, user: User, officer_id: int | None = None, today: date | None = None) -> QuerySet[Case]:
