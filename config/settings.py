@@ -206,6 +206,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 60.0},
+    # Raise due-soon and overdue alerts from open service-level clocks (idempotent; see timeliness/tasks.py).
+    "service-level-alerts": {"task": "timeliness.tasks.scan_clocks", "schedule": 300.0},
 }
 
 REST_FRAMEWORK = {
@@ -263,3 +265,10 @@ PAGE_SIZE = 25
 DEMO_PASSWORD = "probation-demo-2026"
 # Risk: a completed RoSH assessment older than this many months is a "risk gap" (needs a review).
 RISK_ASSESSMENT_REVIEW_MONTHS = env.int("RISK_ASSESSMENT_REVIEW_MONTHS", default=6)
+
+# Service levels (timeliness/registry.py). The sentence plan limit was 10 days, later revised nationally to 15.
+SENTENCE_PLAN_DAYS = env.int("SENTENCE_PLAN_DAYS", default=10)
+# An alert is raised for the responsible officer this many working days before a clock is due.
+ALERT_DUE_SOON_WORKING_DAYS = env.int("ALERT_DUE_SOON_WORKING_DAYS", default=2)
+# Per service level: "working" or "calendar" days, overriding the defaults in timeliness/registry.py.
+SERVICE_LEVEL_CALENDARS: dict[str, str] = {}

@@ -13,7 +13,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import Person
+from cases.models import Person, PreSentenceReport
 
 
 class RiskLevel(models.IntegerChoices):
@@ -59,6 +59,14 @@ class RoshAssessment(models.Model):
         OTHER = "other", "Other tool"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="rosh_assessments")
+    pre_sentence_report = models.ForeignKey(
+        PreSentenceReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_screenings",
+        help_text="The pre-sentence report this risk of serious harm screening was done for.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     assessment_date = models.DateField(help_text="The day the assessment was carried out.")

@@ -1,4 +1,4 @@
-"""factory-boy factories for every model of accounts, cases and risk.
+"""factory-boy factories for every model of accounts, cases, risk and timeliness.
 
 Every factory saves a row that passes `full_clean()`. Names, codes and CRNs come from sequences, so
 two objects built in the same test never collide on a unique field.
@@ -10,7 +10,25 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Court, Provider, Region, Team, User
-from cases.models import AccessRecord, Address, Case, Person, PersonAccessLimit
+from cases.models import (
+    AccessRecord,
+    Address,
+    Case,
+    Contact,
+    ContactOutcome,
+    CourtAppearance,
+    Disposal,
+    InformationRequest,
+    OfficerAssignment,
+    Person,
+    PersonAccessLimit,
+    PlanObjective,
+    PreSentenceReport,
+    Requirement,
+    RequirementType,
+    Sentence,
+    SentencePlan,
+)
 from cases.services import crn_generate
 from risk.models import (
     MappaRegistration,
@@ -175,6 +193,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     class Params:
         awaiting_allocation = factory.Trait(status=Case.Status.AWAITING_ALLOCATION, responsible_officer=None, team=None)
+        awaiting_sentence = factory.Trait(status=Case.Status.AWAITING_SENTENCE)
         ended = factory.Trait(status=Case.Status.ENDED, end_date=date(2025, 1, 15))
 
 
@@ -349,3 +368,145 @@ __all__ = [
     "UnpaidWorkSupervisorFactory",
     "UserFactory",
 ]
+
+
+# --- Court, sentence, allocation, contacts and plans (cases) -------------------------------------------
+
+
+def requirement_type(code: str = "rar") -> RequirementType:
+    """A requirement type seeded by migration cases 0003 (rar, unpaid_work, accredited_programme, curfew...)."""
+    return RequirementType.objects.get(code=code)
+
+
+def contact_outcome(code: str = "attended_complied") -> ContactOutcome:
+    """A contact outcome seeded by migration cases 0003 (attended_complied, unacceptable_absence...)."""
+    return ContactOutcome.objects.get(code=code)
+
+
+class CourtAppearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourtAppearance
+
+    case = factory.SubFactory(CaseFactory, awaiting_sentence=True)
+    court = factory.SubFactory(CourtFactory)
+    appearance_date = date(2026, 11, 2)
+    purpose = CourtAppearance.Purpose.ADJOURNED_FOR_REPORT
+    offences = "Theft from a shop (Theft Act 1968 s.1)"
+
+
+class PreSentenceReportFactory(factory.django.DjangoModelFactory):
+    """A short format report requested at the appearance, due 10 days later, written by the case's officer."""
+
+    class Meta:
+        model = PreSentenceReport
+
+    court_appearance = factory.SubFactory(CourtAppearanceFactory)
+    case = factory.LazyAttribute(lambda o: o.court_appearance.case)
+    report_type = PreSentenceReport.ReportType.SHORT_FORMAT
+    requested_on = factory.LazyAttribute(lambda o: o.court_appearance.appearance_date)
+    due_on = factory.LazyAttribute(lambda o: o.requested_on + timedelta(days=10))
+    author = factory.LazyAttribute(lambda o: o.case.responsible_officer)
+
+
+class InformationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InformationRequest
+
+    report = factory.SubFactory(PreSentenceReportFactory)
+    source = InformationRequest.Source.POLICE_DOMESTIC_ABUSE
+    requested_on = factory.LazyAttribute(lambda o: o.report.requested_on)
+
+
+class SentenceFactory(factory.django.DjangoModelFactory):
+    """A current 12-month community order on an active case."""
+
+    class Meta:
+        model = Sentence
+
+    case = factory.SubFactory(CaseFactory)
+    disposal = Disposal.COMMUNITY_ORDER
+    sentence_date = date(2026, 11, 2)
+    length_months = 12
+    start_date = factory.LazyAttribute(lambda o: o.sentence_date)
+    end_date = factory.LazyAttribute(lambda o: o.sentence_date.replace(year=o.sentence_date.year + 1))
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    """A 20-day rehabilitation activity requirement; pass `requirement_type=requirement_type("unpaid_work")`
+    with `hours=`, or another type, for the others."""
+
+    class Meta:
+        model = Requirement
+
+    sentence = factory.SubFactory(SentenceFactory)
+    requirement_type = factory.LazyFunction(lambda: requirement_type("rar"))
+    maximum_days = factory.LazyAttribute(lambda o: 20 if o.requirement_type.code == "rar" else None)
+    start_date = factory.LazyAttribute(lambda o: o.sentence.start_date or o.sentence.sentence_date)
+
+
+class OfficerAssignmentFactory(factory.django.DjangoModelFactory):
+    """The open assignment matching an active case's provider, team and officer."""
+
+    class Meta:
+        model = OfficerAssignment
+
+    case = factory.SubFactory(CaseFactory)
+    kind = OfficerAssignment.Kind.ALLOCATION
+    provider = factory.LazyAttribute(lambda o: o.case.provider)
+    team = factory.LazyAttribute(lambda o: o.case.team)
+    responsible_officer = factory.LazyAttribute(lambda o: o.case.responsible_officer)
+    reason = OfficerAssignment.Reason.NEW_CASE
+    start_date = factory.LazyAttribute(lambda o: o.case.start_date)
+    assigned_by = factory.SubFactory(ManagerFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A booked office appointment with the case's officer, without an outcome yet."""
+
+    class Meta:
+        model = Contact
+
+    case = factory.SubFactory(CaseFactory)
+    contact_type = Contact.ContactType.OFFICE_APPOINTMENT
+    is_appointment = True
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    duration_minutes = 45
+    method = Contact.Method.FACE_TO_FACE
+    location = "Probation office"
+    staff = factory.LazyAttribute(lambda o: o.case.responsible_officer)
+    recorded_by = factory.LazyAttribute(lambda o: o.case.responsible_officer or OfficerFactory())
+
+
+class SentencePlanFactory(factory.django.DjangoModelFactory):
+    """A draft plan for the case's current sentence."""
+
+    class Meta:
+        model = SentencePlan
+
+    sentence = factory.SubFactory(SentenceFactory)
+    case = factory.LazyAttribute(lambda o: o.sentence.case)
+
+
+class PlanObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanObjective
+
+    plan = factory.SubFactory(SentencePlanFactory)
+    need_area = "accommodation"
+    description = "Find settled accommodation"
+    who_delivers = "Responsible officer with the housing advice service"
+    target_date = date(2027, 2, 1)
+
+
+class ClockFactory(factory.django.DjangoModelFactory):
+    """An open NPS SL003R clock (first appointment after allocation) on an active case, due in 5 days."""
+
+    class Meta:
+        model = "timeliness.Clock"
+
+    case = factory.SubFactory(CaseFactory)
+    service_level = "NPS SL003R"
+    subject = factory.Sequence(lambda n: f"sentence:{n + 100000}")
+    provider_type = factory.LazyAttribute(lambda o: o.case.provider.provider_type)
+    started_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.started_on + timedelta(days=5))

@@ -245,16 +245,20 @@ class AccessRecord(models.Model):
 class Case(models.Model):
     """One period of supervision of a person, held by a provider, team and responsible officer.
 
-    A person has at most one open case (awaiting allocation or active) at a time. A case waiting for
-    allocation has a provider but no team or responsible officer yet; an active case has all three.
+    A person has at most one open case (awaiting sentence, awaiting allocation or active) at a time. The
+    journey starts at court: a case awaiting sentence is held by the provider preparing the pre-sentence
+    report (its team is the court team, its officer the report author, both optional). Sentencing puts it
+    in the allocation queue of the provider that allocates (no officer yet); allocation makes it active
+    with a team and a responsible officer. Every assignment is kept in OfficerAssignment.
     """
 
     class Status(models.TextChoices):
+        AWAITING_SENTENCE = "awaiting_sentence", "Awaiting sentence"
         AWAITING_ALLOCATION = "awaiting_allocation", "Awaiting allocation"
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
-    OPEN_STATUSES = (Status.AWAITING_ALLOCATION, Status.ACTIVE)
+    OPEN_STATUSES = (Status.AWAITING_SENTENCE, Status.AWAITING_ALLOCATION, Status.ACTIVE)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="cases")
@@ -281,7 +285,8 @@ class Case(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["awaiting_allocation", "active", "ended"]), name="case_status_valid"
+                condition=Q(status__in=["awaiting_sentence", "awaiting_allocation", "active", "ended"]),
+                name="case_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -305,7 +310,7 @@ class Case(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(status__in=["awaiting_allocation", "active"]),
+                condition=Q(status__in=["awaiting_sentence", "awaiting_allocation", "active"]),
                 name="case_one_open_per_person",
                 violation_error_message="This person already has an open case.",
             ),

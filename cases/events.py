@@ -1,0 +1,73 @@
+"""Events in a case's journey, published by the cases services for the apps above it.
+
+The timeliness app listens and opens or stops service-level clocks (shared/ARCHITECTURE.md "Clocks are rows").
+Publishing an event keeps the dependency direction: cases never imports timeliness. Receivers run inside the
+publishing service's transaction, so a clock opens or stops exactly when the event is saved.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.dispatch import Signal
+
+case_event = Signal()
+
+# Event names (start and stop events of the service levels in timeliness.registry).
+REPORT_REQUESTED = "report_requested"
+REPORT_DELIVERED = "report_delivered"
+REPORT_WITHDRAWN = "report_withdrawn"
+SENTENCED = "sentenced"
+ALLOCATED = "allocated"
+RELEASED = "released"
+APPOINTMENT_ATTENDED = "appointment_attended"
+SENTENCE_PLAN_COMPLETED = "sentence_plan_completed"
+CUSTODY_SCREENING_COMPLETED = "custody_screening_completed"
+RESETTLEMENT_PLAN_COMPLETED = "resettlement_plan_completed"
+CASE_ENDED = "case_ended"
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """Something that happened on a case.
+
+    `subject` names the record the event is about, as "<kind>:<id>" (for example "report:12" or
+    "sentence:7"); a clock is unique per service level and subject, so publishing twice never opens two.
+    `on` is the day it happened (which may be earlier than today when recorded late). `due_on` carries a
+    due date set by someone else (the court's date for a report). `disposal` is the case's current
+    sentence's disposal ("" before sentence) and `in_custody` whether the person is still serving the
+    custodial part of it: service levels use them to decide whether they apply.
+    """
+
+    name: str
+    case: object
+    subject: str
+    on: date
+    by: object
+    due_on: date | None = None
+    disposal: str = ""
+    in_custody: bool = False
+
+
+def publish(
+    name: str,
+    *,
+    case,
+    subject: str,
+    on: date,
+    by,
+    due_on: date | None = None,
+    disposal: str = "",
+    in_custody: bool = False,
+) -> None:
+    """Tell listeners that `name` happened on `case`. Call inside the service's transaction."""
+    event = CaseEvent(
+        name=name,
+        case=case,
+        subject=subject,
+        on=on,
+        by=by,
+        due_on=due_on,
+        disposal=disposal,
+        in_custody=in_custody,
+    )
+    case_event.send(sender=CaseEvent, event=event)

@@ -1,0 +1,214 @@
+"""The national service levels this product measures, declared once (shared/DOMAIN.md section 2).
+
+Each service level is a clock: a start event opens a row in timeliness.Clock with its due date, a stop event
+stops it. Events come from cases.events. Which days count (calendar or working days, using England and Wales
+bank holidays) is set per service level; DOMAIN.md leaves it open for most, so the defaults chosen here are:
+
+- NPS SL001: the court's own due date for the report.
+- NPS SL002: working days, explicitly ("end of the second full business day after sentence").
+- first appointment, sentence plan and resettlement plan clocks: working days, because offices are shut at
+  weekends and on bank holidays and national guidance counted them that way. Each can be switched to calendar
+  days with the setting `SERVICE_LEVEL_CALENDARS` (code -> "calendar" or "working").
+
+The sentence plan limit is the setting `SENTENCE_PLAN_DAYS` (10; later revised nationally to 15).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+from cases import events
+from cases.models import COMMUNITY_DISPOSALS, CUSTODIAL_DISPOSALS
+from timeliness.calendar import add_days
+
+NPS = "nps_division"
+CRC = "crc"
+YOT = "yot"
+
+
+def _plan_days() -> int:
+    return settings.SENTENCE_PLAN_DAYS
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    code: str
+    name: str
+    start_event: str
+    stop_event: str
+    target_percent: Decimal
+    provider_types: tuple[str, ...]
+    limit_days: int | Callable[[], int] | None = None
+    working_days: bool = True
+    # Extra condition on the start event (for example: community sentences only).
+    applies: Callable[[events.CaseEvent], bool] = field(default=lambda event: True)
+
+    @property
+    def limit(self) -> int | None:
+        return self.limit_days() if callable(self.limit_days) else self.limit_days
+
+    @property
+    def uses_working_days(self) -> bool:
+        overrides = getattr(settings, "SERVICE_LEVEL_CALENDARS", {})
+        if self.code in overrides:
+            return overrides[self.code] == "working"
+        return self.working_days
+
+    @property
+    def calendar_label(self) -> str:
+        return "working days" if self.uses_working_days else "calendar days"
+
+    def due_on(self, event: events.CaseEvent) -> date:
+        """The last day on which stopping the clock still meets the service level."""
+        if self.limit is None:
+            if event.due_on is None:
+                raise ValueError(f"{self.code} takes its due date from the event, and the event has none.")
+            return event.due_on
+        return add_days(event.on, self.limit, working=self.uses_working_days)
+
+
+def _community(event: events.CaseEvent) -> bool:
+    return event.disposal in COMMUNITY_DISPOSALS
+
+
+def _first_contact_on_community_sentence(event: events.CaseEvent) -> bool:
+    return bool(event.disposal) and event.disposal not in CUSTODIAL_DISPOSALS
+
+
+def _first_contact_after_release(event: events.CaseEvent) -> bool:
+    return event.disposal in CUSTODIAL_DISPOSALS and not event.in_custody
+
+
+SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
+    ServiceLevel(
+        code="NPS SL001",
+        name="Pre-sentence report delivered by the court's due date",
+        start_event=events.REPORT_REQUESTED,
+        stop_event=events.REPORT_DELIVERED,
+        target_percent=Decimal("95"),
+        provider_types=(NPS,),
+        limit_days=None,
+    ),
+    ServiceLevel(
+        code="NPS SL002",
+        name="Case allocated by the end of the second full business day after sentence",
+        start_event=events.SENTENCED,
+        stop_event=events.ALLOCATED,
+        target_percent=Decimal("95"),
+        provider_types=(NPS,),
+        limit_days=2,
+    ),
+    ServiceLevel(
+        code="NPS SL003R",
+        name="First appointment within 5 days of allocation (community sentence)",
+        start_event=events.ALLOCATED,
+        stop_event=events.APPOINTMENT_ATTENDED,
+        target_percent=Decimal("97"),
+        provider_types=(NPS,),
+        limit_days=5,
+        applies=_community,
+    ),
+    ServiceLevel(
+        code="CRC SL001",
+        name="First appointment within 5 days of allocation (community sentence)",
+        start_event=events.ALLOCATED,
+        stop_event=events.APPOINTMENT_ATTENDED,
+        target_percent=Decimal("97"),
+        provider_types=(CRC,),
+        limit_days=5,
+        applies=_community,
+    ),
+    ServiceLevel(
+        code="NPS SL004R",
+        name="First appointment within 1 day of release from custody",
+        start_event=events.RELEASED,
+        stop_event=events.APPOINTMENT_ATTENDED,
+        target_percent=Decimal("97"),
+        provider_types=(NPS,),
+        limit_days=1,
+    ),
+    ServiceLevel(
+        code="CRC SL002",
+        name="First appointment within 1 day of release from custody",
+        start_event=events.RELEASED,
+        stop_event=events.APPOINTMENT_ATTENDED,
+        target_percent=Decimal("97"),
+        provider_types=(CRC,),
+        limit_days=1,
+    ),
+    ServiceLevel(
+        code="NPS SL005R",
+        name="Sentence plan completed within the limit of first contact (community sentence)",
+        start_event=events.APPOINTMENT_ATTENDED,
+        stop_event=events.SENTENCE_PLAN_COMPLETED,
+        target_percent=Decimal("97"),
+        provider_types=(NPS,),
+        limit_days=_plan_days,
+        applies=_first_contact_on_community_sentence,
+    ),
+    ServiceLevel(
+        code="NPS SL006R",
+        name="Sentence plan completed within the limit of first contact after release",
+        start_event=events.APPOINTMENT_ATTENDED,
+        stop_event=events.SENTENCE_PLAN_COMPLETED,
+        target_percent=Decimal("97"),
+        provider_types=(NPS,),
+        limit_days=_plan_days,
+        applies=_first_contact_after_release,
+    ),
+    ServiceLevel(
+        code="CRC SL003",
+        name="Sentence plan completed within the limit of first contact (community sentence)",
+        start_event=events.APPOINTMENT_ATTENDED,
+        stop_event=events.SENTENCE_PLAN_COMPLETED,
+        target_percent=Decimal("97"),
+        provider_types=(CRC,),
+        limit_days=_plan_days,
+        applies=_first_contact_on_community_sentence,
+    ),
+    ServiceLevel(
+        code="CRC SL004",
+        name="Sentence plan completed within the limit of first contact after release",
+        start_event=events.APPOINTMENT_ATTENDED,
+        stop_event=events.SENTENCE_PLAN_COMPLETED,
+        target_percent=Decimal("97"),
+        provider_types=(CRC,),
+        limit_days=_plan_days,
+        applies=_first_contact_after_release,
+    ),
+    ServiceLevel(
+        code="CRC SL013",
+        name="Resettlement plan within 5 days of basic custody screening",
+        start_event=events.CUSTODY_SCREENING_COMPLETED,
+        stop_event=events.RESETTLEMENT_PLAN_COMPLETED,
+        target_percent=Decimal("95"),
+        provider_types=(CRC,),
+        limit_days=5,
+    ),
+)
+
+BY_CODE: dict[str, ServiceLevel] = {level.code: level for level in SERVICE_LEVELS}
+
+
+def service_level(code: str) -> ServiceLevel:
+    return BY_CODE[code]
+
+
+def starting_on(event: events.CaseEvent, provider_type: str) -> list[ServiceLevel]:
+    """The service levels whose clock this event starts for a case held by a provider of this type."""
+    return [
+        level
+        for level in SERVICE_LEVELS
+        if level.start_event == event.name and provider_type in level.provider_types and level.applies(event)
+    ]
+
+
+def stopping_on(event_name: str) -> list[str]:
+    """Codes of the service levels this event stops."""
+    return [level.code for level in SERVICE_LEVELS if level.stop_event == event_name]
+
+
+CODE_CHOICES = [(level.code, f"{level.code}: {level.name}") for level in SERVICE_LEVELS]
