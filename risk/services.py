@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Person
+from cases.models import Person, PreSentenceReport
 from config.history import save_with_history
 from risk.models import (
     MappaRegistration,
@@ -95,9 +95,35 @@ def _add_months(day: date, months: int) -> date:
 # RoSH assessments ------------------------------------------------------------------------------------------
 
 
+def _check_report(errors: dict, *, person: Person, kind: str, report: PreSentenceReport) -> None:
+    """A screening for a pre-sentence report: the same person, an open report, and the screening kind."""
+    report = PreSentenceReport.objects.select_related("case").get(pk=report.pk)
+    if report.case.person_id != person.pk:
+        errors["pre_sentence_report"] = "This pre-sentence report is about someone else."
+    elif not report.is_open:
+        errors["pre_sentence_report"] = (
+            f"This pre-sentence report was {report.get_status_display().lower()}: a screening can only be added "
+            "to an open report."
+        )
+    if kind in RoshAssessment.Kind.values and kind != RoshAssessment.Kind.SCREENING:
+        errors["kind"] = "An assessment for a pre-sentence report is a risk of serious harm screening at court."
+
+
 @transaction.atomic
-def assessment_start(*, by: User, person: Person, kind: str, assessment_date: date, **fields) -> RoshAssessment:
-    """Start a draft assessment. A person has at most one draft at a time."""
+def assessment_start(
+    *,
+    by: User,
+    person: Person,
+    kind: str,
+    assessment_date: date,
+    pre_sentence_report: PreSentenceReport | None = None,
+    **fields,
+) -> RoshAssessment:
+    """Start a draft assessment. A person has at most one draft at a time.
+
+    With `pre_sentence_report` it is the risk of serious harm screening for that report: the report must be
+    about this person and still open, and the kind must be a screening.
+    """
     unknown = set(fields) - set(ASSESSMENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This is not a field of an assessment."))
@@ -106,8 +132,17 @@ def assessment_start(*, by: User, person: Person, kind: str, assessment_date: da
     _not_before_birth(errors, "assessment_date", assessment_date, person, "The assessment date")
     if kind not in RoshAssessment.Kind.values:
         errors["kind"] = "Choose screening at court, full assessment or review."
+    if pre_sentence_report is not None:
+        _check_report(errors, person=person, kind=kind, report=pre_sentence_report)
     _raise(errors)
-    assessment = RoshAssessment(person=person, kind=kind, assessment_date=assessment_date, created_by=by, **fields)
+    assessment = RoshAssessment(
+        person=person,
+        kind=kind,
+        assessment_date=assessment_date,
+        created_by=by,
+        pre_sentence_report=pre_sentence_report,
+        **fields,
+    )
     return save_with_history(assessment, by=by)
 
 

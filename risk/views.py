@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from cases import selectors as case_selectors
+from cases.selectors import court as court_selectors
 from cases.views import _person_for_request
 from risk import selectors, services
 from risk.forms import (
@@ -142,6 +144,9 @@ def _assessment_form_page(request, form, *, person, assessment=None, copied_from
 def _after_save(request, assessment: RoshAssessment, completed: bool):
     if completed:
         messages.success(request, "Assessment completed")
+        if assessment.pre_sentence_report_id:
+            # A screening for a pre-sentence report: back to the report, which can now be delivered.
+            return redirect(reverse("cases:report", args=[assessment.pre_sentence_report_id]))
         return redirect(_risk_tab(assessment.person))
     messages.success(request, "Draft assessment saved")
     return redirect(reverse("risk:assessment", args=[assessment.pk]))
@@ -150,8 +155,9 @@ def _after_save(request, assessment: RoshAssessment, completed: bool):
 @require_http_methods(["GET", "POST"])
 def assessment_new(request, crn: str):
     person = _person_for_request(request, crn)
+    report = _report_for_screening(request, person)
     draft = RoshAssessment.objects.filter(person=person, status=RoshAssessment.Status.DRAFT).first()
-    if draft is not None and request.method == "GET":
+    if draft is not None and request.method == "GET" and (report is None or draft.pre_sentence_report_id == report.pk):
         return redirect(reverse("risk:assessment_edit", args=[draft.pk]))
     current = RoshAssessment.objects.filter(
         person=person, status=RoshAssessment.Status.COMPLETED, superseded_by__isnull=True
@@ -161,6 +167,9 @@ def assessment_new(request, crn: str):
         # A review starts from what the current assessment says; the officer checks and updates every answer.
         initial = AssessmentForm.initial_from(current)
         initial.update(kind=RoshAssessment.Kind.REVIEW, assessment_date=None)
+    if report is not None:
+        # `?report=<id>`: the risk of serious harm screening for that pre-sentence report.
+        initial.update(kind=RoshAssessment.Kind.SCREENING)
     child = person.is_child or services.is_child_on(person, _submitted_assessment_date(request, None))
     form = AssessmentForm(_data(request), initial=initial, child=child)
     if request.method == "POST" and form.is_valid():
@@ -172,6 +181,7 @@ def assessment_new(request, crn: str):
                 person=person,
                 kind=form.cleaned_data["kind"],
                 assessment_date=form.cleaned_data["assessment_date"],
+                pre_sentence_report=report,
                 **form.service_fields(),
             )
         except ValidationError as error:
@@ -179,6 +189,22 @@ def assessment_new(request, crn: str):
         else:
             return _after_save(request, assessment, complete)
     return _assessment_form_page(request, form, person=person, copied_from=current if request.method == "GET" else None)
+
+
+def _report_for_screening(request, person):
+    """The pre-sentence report named by `?report=<id>`, when the user may see it and it is this person's.
+
+    Anything else (not a number, another person's report, one out of scope) is "not found".
+    """
+    report_id = request.GET.get("report", "")
+    if not report_id:
+        return None
+    if not report_id.isdigit() or len(report_id) > 18:
+        raise Http404("Not found")
+    report = court_selectors.report_get_for_user(request.user, int(report_id))
+    if report.case.person_id != person.pk:
+        raise Http404("Not found")
+    return report
 
 
 def _submitted_assessment_date(request, default):
