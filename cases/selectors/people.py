@@ -13,11 +13,12 @@ Anyone outside the scope gets "not found", never "forbidden", so existence is no
 import re
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Address, Case, Person, PersonAccessLimit
+from cases.models import Address, Case, Contact, Person, PersonAccessLimit
 
 NOTHING = Q(pk__in=[])
 
@@ -104,12 +105,33 @@ def _ordered(queryset: QuerySet[Case], sort: str) -> QuerySet[Case]:
     return queryset.order_by(*(f"-{field}" if descending else field for field in fields), "pk")
 
 
+def with_contact_dates(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `next_appointment_at` and `last_contact_at` in the same query (two subqueries, no query per row).
+
+    Next appointment: the earliest future appointment without an outcome. Last contact: the latest contact
+    at or before now that was contact with the person: a recorded contact, or an appointment they attended
+    (a missed appointment, or one still awaiting its outcome, is not contact).
+    """
+    now = timezone.now()
+    on_case = Contact.objects.filter(case_id=OuterRef("pk"))
+    next_appointment = on_case.filter(is_appointment=True, outcome__isnull=True, starts_at__gt=now).order_by(
+        "starts_at"
+    )
+    last_contact = on_case.filter(Q(is_appointment=False) | Q(outcome__attended=True), starts_at__lte=now).order_by(
+        "-starts_at"
+    )
+    return cases.annotate(
+        next_appointment_at=Subquery(next_appointment.values("starts_at")[:1]),
+        last_contact_at=Subquery(last_contact.values("starts_at")[:1]),
+    )
+
+
 def caseload_for_officer(*, user: User, sort: str = "name") -> QuerySet[Case]:
-    """The officer's own active cases ("My caseload")."""
+    """The officer's own active cases ("My caseload"), each with its next appointment and last contact."""
     queryset = (
         cases_visible_to(user).filter(responsible_officer=user, status=Case.Status.ACTIVE).select_related("person")
     )
-    return _ordered(queryset, sort)
+    return _ordered(with_contact_dates(queryset), sort)
 
 
 def team_cases(*, user: User, officer_id: int | None = None, sort: str = "name") -> QuerySet[Case]:

@@ -339,6 +339,7 @@ class TestFlagsOnEveryPage:
         assert re.findall(r'class="moj-sub-navigation__link"[^>]*>([^<]+)<', nav) == [
             "Summary",
             "Risk",
+            "Contacts",
             "History",
         ]
 
