@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "timeliness.context_processors.alerts",
             ],
         },
     },
@@ -231,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "People under supervision and their cases, scoped to what the caller may see.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several endpoints share the disposal choices: one named component for all of them.
+    "ENUM_NAME_OVERRIDES": {"DisposalEnum": "cases.models.sentencing.Disposal"},
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from our own static files, not a CDN.

@@ -26,8 +26,8 @@ def is_working_day(day: date) -> bool:
 def add_working_days(start: date, days: int) -> date:
     """The day `days` working days after `start` (the start day itself never counts).
 
-    Sentenced on Thursday 1 April 2027, 2 working days later is Tuesday 6 April: Good Friday and Easter
-    Monday are bank holidays. With `days=0` the result is `start` itself.
+    Sentenced on Thursday 2 April 2026, 2 working days later is Wednesday 8 April: Good Friday (3 April) and
+    Easter Monday (6 April) are bank holidays. With `days=0` the result is `start` itself.
     """
     if days < 0:
         raise ValueError("days must not be negative")

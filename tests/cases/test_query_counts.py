@@ -160,15 +160,19 @@ def test_person_history_page_is_constant_in_the_number_of_changes(org, client_fo
 
 # Every signed-in request pays 5: load the session, load the user, and save the session
 # (SESSION_SAVE_EVERY_REQUEST: an UPDATE in a savepoint, 3 statements inside a test transaction).
-# HTML pages add 2 for the header's team and provider. The rest is the page's own work.
+# HTML pages add 2 for the header's team and provider, and 1 for the alerts panel's unread counts
+# (timeliness.context_processors.alerts). The rest is the page's own work.
 PINNED = {
-    "caseload": 9,  # count + page
-    "team": 10,  # officers with their counts + count + page
-    "person": 12,  # person + cases + addresses + flags (open registrations; current RoSH and MAPPA)
-    "search": 10,  # count + page + open cases
+    # count + page (next appointment and last contact are subqueries in the page's own SELECT: +0)
+    # + 1 for the alerts panel's unread counts (timeliness.context_processors.alerts, every HTML page)
+    "caseload": 10,
+    "team": 11,  # officers with their counts + count + page + alerts panel
+    "person": 13,  # person + cases + addresses + flags (open registrations; current RoSH and MAPPA) + alerts panel
+    "search": 11,  # count + page + open cases + alerts panel
     "api_cases": 8,  # team (scope) + count + page
     "api_people": 8,  # count + page + current addresses
     "api_people_search": 9,  # count + page + open cases + current addresses
     # person + 3 history tables (access lists are for managers only) + names of staff, teams, providers + 2 flags
-    "person_history": 16,
+    # + alerts panel
+    "person_history": 17,
 }

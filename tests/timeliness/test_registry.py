@@ -1,0 +1,143 @@
+"""The declared service levels: which events start them, for whom, and their due dates."""
+
+from datetime import date
+
+import pytest
+
+from cases import events
+from timeliness import registry
+
+ALL_CODES = [
+    "NPS SL001",
+    "NPS SL002",
+    "NPS SL003R",
+    "CRC SL001",
+    "NPS SL004R",
+    "CRC SL002",
+    "NPS SL005R",
+    "NPS SL006R",
+    "CRC SL003",
+    "CRC SL004",
+    "CRC SL013",
+]
+
+
+ATTENDED = events.APPOINTMENT_ATTENDED
+
+
+def _event(name, on, **kwargs):
+    return events.CaseEvent(name=name, case=None, subject="sentence:1", on=on, by=None, **kwargs)
+
+
+def test_the_registry_holds_the_issue_4_service_levels():
+    assert [level.code for level in registry.SERVICE_LEVELS] == ALL_CODES
+    assert registry.service_level("NPS SL002").target_percent == 95
+    assert registry.service_level("CRC SL013").target_percent == 95
+    assert registry.service_level("NPS SL003R").target_percent == 97
+
+
+# (code, event, started on, due on) with the default calendars (working days) and SENTENCE_PLAN_DAYS=10.
+DUE_DATES = [
+    # The court's own date for a report, whatever the calendar.
+    ("NPS SL001", _event(events.REPORT_REQUESTED, date(2026, 4, 2), due_on=date(2026, 4, 4)), date(2026, 4, 4)),
+    # End of the second full business day after sentence: over Easter 2026.
+    ("NPS SL002", _event(events.SENTENCED, date(2026, 4, 2), disposal="community_order"), date(2026, 4, 8)),
+    # 5 working days from allocation on Friday 22 May 2026 (Monday 25 May is the Spring bank holiday).
+    ("NPS SL003R", _event(events.ALLOCATED, date(2026, 5, 22), disposal="community_order"), date(2026, 6, 1)),
+    ("CRC SL001", _event(events.ALLOCATED, date(2026, 5, 22), disposal="community_order"), date(2026, 6, 1)),
+    # 1 working day from release on Christmas Eve 2026 (Boxing Day's substitute Monday 28 December).
+    ("NPS SL004R", _event(events.RELEASED, date(2026, 12, 24), disposal="custody"), date(2026, 12, 29)),
+    ("CRC SL002", _event(events.RELEASED, date(2026, 12, 24), disposal="custody"), date(2026, 12, 29)),
+    # 10 working days from first contact on Friday 28 August 2026 (Monday 31 August is a bank holiday).
+    (
+        "NPS SL005R",
+        _event(events.APPOINTMENT_ATTENDED, date(2026, 8, 28), disposal="community_order"),
+        date(2026, 9, 14),
+    ),
+    (
+        "CRC SL003",
+        _event(events.APPOINTMENT_ATTENDED, date(2026, 8, 28), disposal="community_order"),
+        date(2026, 9, 14),
+    ),
+    ("NPS SL006R", _event(events.APPOINTMENT_ATTENDED, date(2026, 8, 28), disposal="custody"), date(2026, 9, 14)),
+    ("CRC SL004", _event(events.APPOINTMENT_ATTENDED, date(2026, 8, 28), disposal="custody"), date(2026, 9, 14)),
+    # 5 working days from screening on Christmas Eve 2027 (substitutes Monday 27 and Tuesday 28 December, and
+    # Monday 3 January 2028 for New Year's Day on a Saturday).
+    ("CRC SL013", _event(events.CUSTODY_SCREENING_COMPLETED, date(2027, 12, 24)), date(2028, 1, 5)),
+]
+
+
+@pytest.mark.parametrize(("code", "event", "due"), DUE_DATES, ids=[row[0] for row in DUE_DATES])
+def test_due_dates(code, event, due):
+    assert registry.service_level(code).due_on(event) == due
+
+
+def test_every_service_level_has_a_due_date_test():
+    assert sorted(row[0] for row in DUE_DATES) == sorted(ALL_CODES)
+
+
+def test_sentence_plan_limit_is_a_setting(settings):
+    settings.SENTENCE_PLAN_DAYS = 15
+    attended = _event(events.APPOINTMENT_ATTENDED, date(2026, 8, 28), disposal="community_order")
+
+    for code in ("NPS SL005R", "NPS SL006R", "CRC SL003", "CRC SL004"):
+        assert registry.service_level(code).limit == 15
+    # 15 working days after Friday 28 August 2026, skipping Monday 31 August.
+    assert registry.service_level("NPS SL005R").due_on(attended) == date(2026, 9, 21)
+
+
+def test_calendar_days_override(settings):
+    settings.SERVICE_LEVEL_CALENDARS = {"NPS SL003R": "calendar"}
+    allocated = _event(events.ALLOCATED, date(2026, 5, 22), disposal="community_order")
+
+    assert registry.service_level("NPS SL003R").calendar_label == "calendar days"
+    assert registry.service_level("NPS SL003R").due_on(allocated) == date(2026, 5, 27)
+    # Only the named service level changes.
+    assert registry.service_level("CRC SL001").due_on(allocated) == date(2026, 6, 1)
+    assert registry.service_level("CRC SL001").calendar_label == "working days"
+
+
+def test_working_days_override_for_a_calendar_level(settings):
+    settings.SERVICE_LEVEL_CALENDARS = {"CRC SL013": "calendar"}
+    screened = _event(events.CUSTODY_SCREENING_COMPLETED, date(2027, 12, 24))
+
+    assert registry.service_level("CRC SL013").due_on(screened) == date(2027, 12, 29)
+
+
+def test_a_report_request_without_a_court_date_is_an_error():
+    with pytest.raises(ValueError, match="takes its due date from the event"):
+        registry.service_level("NPS SL001").due_on(_event(events.REPORT_REQUESTED, date(2026, 4, 2)))
+
+
+@pytest.mark.parametrize(
+    ("event", "provider_type", "codes"),
+    [
+        (_event(events.REPORT_REQUESTED, date(2026, 6, 1), due_on=date(2026, 6, 8)), "nps_division", ["NPS SL001"]),
+        (_event(events.SENTENCED, date(2026, 6, 1), disposal="custody"), "nps_division", ["NPS SL002"]),
+        (_event(events.ALLOCATED, date(2026, 6, 1), disposal="community_order"), "crc", ["CRC SL001"]),
+        # Custody: no first-appointment clock on allocation (the release clock applies instead).
+        (_event(events.ALLOCATED, date(2026, 6, 1), disposal="custody"), "nps_division", []),
+        (_event(events.RELEASED, date(2026, 6, 1), disposal="custody"), "nps_division", ["NPS SL004R"]),
+        (_event(events.APPOINTMENT_ATTENDED, date(2026, 6, 1), disposal="community_order"), "crc", ["CRC SL003"]),
+        (_event(events.APPOINTMENT_ATTENDED, date(2026, 6, 1), disposal="custody"), "crc", ["CRC SL004"]),
+        # Still in custody: no plan clock from a prison visit.
+        (_event(events.APPOINTMENT_ATTENDED, date(2026, 6, 1), disposal="custody", in_custody=True), "crc", []),
+        (_event(events.CUSTODY_SCREENING_COMPLETED, date(2026, 6, 1)), "crc", ["CRC SL013"]),
+        (_event(events.CUSTODY_SCREENING_COMPLETED, date(2026, 6, 1)), "nps_division", []),
+        # Youth Offending Teams have none of these national probation service levels.
+        (_event(events.SENTENCED, date(2026, 6, 1), disposal="referral_order"), "yot", []),
+        (_event(events.ALLOCATED, date(2026, 6, 1), disposal="referral_order"), "yot", []),
+    ],
+)
+def test_which_clocks_an_event_starts(event, provider_type, codes):
+    assert [level.code for level in registry.starting_on(event, provider_type)] == codes
+
+
+def test_which_clocks_an_event_stops():
+    assert registry.stopping_on(events.APPOINTMENT_ATTENDED) == [
+        "NPS SL003R",
+        "CRC SL001",
+        "NPS SL004R",
+        "CRC SL002",
+    ]
+    assert registry.stopping_on(events.CASE_ENDED) == []

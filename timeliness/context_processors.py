@@ -1,0 +1,15 @@
+"""The alerts panel on every page for signed-in staff: counts of unread due-soon and overdue alerts.
+
+Lazy, so a response that renders no page (a redirect, the API) runs no query; a page runs exactly one.
+"""
+
+from django.utils.functional import SimpleLazyObject
+
+from timeliness.selectors import alert_counts
+
+
+def alerts(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"alert_counts": SimpleLazyObject(lambda: alert_counts(user))}
