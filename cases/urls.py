@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.views import allocation, contacts, court, plans, sentencing
 
 app_name = "cases"
 
@@ -13,4 +14,9 @@ urlpatterns = [
     path("people/<str:crn>/contact-details/", views.person_contact_details, name="person_contact_details"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/history/", views.case_history_view, name="case_history"),
+    *court.urlpatterns,
+    *sentencing.urlpatterns,
+    *allocation.urlpatterns,
+    *contacts.urlpatterns,
+    *plans.urlpatterns,
 ]

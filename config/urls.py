@@ -9,13 +9,21 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.forms import LoginForm
 from cases.api import CaseViewSet, PersonViewSet
+from cases.api import allocation as allocation_api
+from cases.api import contacts as contacts_api
+from cases.api import court as court_api
+from cases.api import plans as plans_api
+from cases.api import sentencing as sentencing_api
 from config.health import health
 from risk.api import register as register_risk_api
+from timeliness import api as timeliness_api
 
 router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 register_risk_api(router)
+for stage_api in (court_api, sentencing_api, allocation_api, contacts_api, plans_api, timeliness_api):
+    stage_api.register(router)
 
 admin.site.site_header = "Probation case management: administration"
 admin.site.site_title = "Probation case management"
@@ -50,4 +58,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("", include("cases.urls")),
     path("", include("risk.urls")),
+    path("", include("timeliness.urls")),
 ]
