@@ -30,7 +30,19 @@ PAGES = (
     ("api people", "/api/v1/people/"),
     ("api risk", "/api/v1/risk/assessments/"),
     ("api flags", "/api/v1/risk/registrations/"),
+    ("reports due", "/court/reports/"),
+    ("contacts", "/people/{crn}/contacts/"),
+    ("case contacts", "/cases/{case}/contacts/"),
+    ("case plan", "/cases/{case}/plan/"),
+    ("case sentence", "/cases/{case}/sentence/"),
+    ("case clocks", "/cases/{case}/service-levels/"),
+    ("alerts", "/alerts/"),
+    ("api contacts", "/api/v1/contacts/"),
+    ("api clocks", "/api/v1/clocks/"),
+    ("api alerts", "/api/v1/alerts/"),
 )
+# Pages only managers may open.
+MANAGER_PAGES = (("allocations", "/allocations/"), ("api queue", "/api/v1/allocation-queue/"))
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -105,14 +117,16 @@ def run(arguments: argparse.Namespace) -> None:
     if person is None:
         raise SystemExit("`officer` can see nobody: seed more people (--people 60 or more).")
     crn = person.crn
+    case = selectors.cases_visible_to(officer).filter(person=person).order_by("-start_date").first()
     print(f"\nEach row: median and 95th percentile of {arguments.requests} requests after one untimed request")
     print(f"(which gives the SQL query count and the response size). The person page is {crn}'s.")
     print(f"{'user':<9} {'page':<14} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
     for username in ("officer", "manager"):
         client = Client()
         client.force_login(User.objects.get(username=username))
-        for label, url in PAGES:
-            figures = measure(client, url.format(crn=crn), arguments.requests)
+        pages = PAGES + (MANAGER_PAGES if username == "manager" else ())
+        for label, url in pages:
+            figures = measure(client, url.format(crn=crn, case=case.pk), arguments.requests)
             print(
                 f"{username:<9} {label:<14} {figures['median']:>10.1f} {figures['p95']:>8.1f} "
                 f"{figures['queries']:>8} {figures['kilobytes']:>7.1f}"
