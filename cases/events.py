@@ -24,6 +24,9 @@ SENTENCE_PLAN_COMPLETED = "sentence_plan_completed"
 CUSTODY_SCREENING_COMPLETED = "custody_screening_completed"
 RESETTLEMENT_PLAN_COMPLETED = "resettlement_plan_completed"
 CASE_ENDED = "case_ended"
+# The case moved to another officer, team or provider (case already saved with the new holder): open clocks
+# take the new provider type and alerts for people who no longer hold the case close.
+TRANSFERRED = "transferred"
 
 
 @dataclass(frozen=True)

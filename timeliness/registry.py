@@ -94,7 +94,7 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="NPS SL002",
-        name="Case allocated by the end of the second full business day after sentence",
+        name="Case allocated by the end of the second full working day after sentence",
         start_event=events.SENTENCED,
         stop_event=events.ALLOCATED,
         target_percent=Decimal("95"),
@@ -141,7 +141,10 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="NPS SL005R",
-        name="Sentence plan completed within the limit of first contact (community sentence)",
+        name=(
+            "Sentence plan completed within the set number of working days of the first appointment "
+            "(community sentence)"
+        ),
         start_event=events.APPOINTMENT_ATTENDED,
         stop_event=events.SENTENCE_PLAN_COMPLETED,
         target_percent=Decimal("97"),
@@ -151,7 +154,7 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="NPS SL006R",
-        name="Sentence plan completed within the limit of first contact after release",
+        name="Sentence plan completed within the set number of working days of the first appointment after release",
         start_event=events.APPOINTMENT_ATTENDED,
         stop_event=events.SENTENCE_PLAN_COMPLETED,
         target_percent=Decimal("97"),
@@ -161,7 +164,10 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="CRC SL003",
-        name="Sentence plan completed within the limit of first contact (community sentence)",
+        name=(
+            "Sentence plan completed within the set number of working days of the first appointment "
+            "(community sentence)"
+        ),
         start_event=events.APPOINTMENT_ATTENDED,
         stop_event=events.SENTENCE_PLAN_COMPLETED,
         target_percent=Decimal("97"),
@@ -171,7 +177,7 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="CRC SL004",
-        name="Sentence plan completed within the limit of first contact after release",
+        name="Sentence plan completed within the set number of working days of the first appointment after release",
         start_event=events.APPOINTMENT_ATTENDED,
         stop_event=events.SENTENCE_PLAN_COMPLETED,
         target_percent=Decimal("97"),
@@ -181,7 +187,7 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
     ServiceLevel(
         code="CRC SL013",
-        name="Resettlement plan within 5 days of basic custody screening",
+        name="Resettlement plan completed within 5 days of the basic custody screening in prison",
         start_event=events.CUSTODY_SCREENING_COMPLETED,
         stop_event=events.RESETTLEMENT_PLAN_COMPLETED,
         target_percent=Decimal("95"),
@@ -211,4 +217,5 @@ def stopping_on(event_name: str) -> list[str]:
     return [level.code for level in SERVICE_LEVELS if level.stop_event == event_name]
 
 
-CODE_CHOICES = [(level.code, f"{level.code}: {level.name}") for level in SERVICE_LEVELS]
+# Codes only: the plain names can be reworded without a migration.
+CODE_CHOICES = [(level.code, level.code) for level in SERVICE_LEVELS]

@@ -59,12 +59,16 @@ SUBJECT_SPECIFIC_STOPS = frozenset({events.REPORT_DELIVERED})
 
 
 def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
-    """Stop the case's open clocks whose stop event this is: met if on or before the due date, else missed."""
+    """Stop the case's open clocks whose stop event this is: met if on or before the due date, else missed.
+
+    Only clocks started on or before the event's day: something that happened before a clock started (an
+    appointment recorded late, dated before the release that opened the clock) cannot stop it.
+    """
     codes = registry.stopping_on(event.name)
     if not codes:
         return []
     open_clocks = Clock.objects.select_for_update().filter(
-        case=event.case, service_level__in=codes, status=Clock.Status.OPEN
+        case=event.case, service_level__in=codes, status=Clock.Status.OPEN, started_on__lte=event.on
     )
     if event.name in SUBJECT_SPECIFIC_STOPS:
         open_clocks = open_clocks.filter(subject=event.subject)
@@ -85,6 +89,92 @@ def clocks_cancel(*, event: events.CaseEvent, subject: str | None = None) -> lis
     return clocks
 
 
+def _sentence_id(subject: str) -> int | None:
+    kind, _, pk = subject.partition(":")
+    return int(pk) if kind == "sentence" and pk.isdigit() else None
+
+
+def plan_already_completed(*, event: events.CaseEvent):
+    """The completed sentence plan that already counts for a plan clock `event` is opening, or None.
+
+    The plan clocks (NPS SL005R/006R, CRC SL003/004) start at the first attended appointment and stop when the
+    plan is completed, but a plan can be completed first (SENTENCE_PLAN_COMPLETED then had no clock to stop).
+    The earliest completed plan of the event's sentence counts; after release from custody only one completed
+    on or after the release day (a plan made in custody is not the plan for supervision in the community).
+    Reads cases.models directly: timeliness never calls the cases services.
+    """
+    from cases.models import CUSTODIAL_DISPOSALS, Sentence, SentencePlan
+
+    sentence_id = _sentence_id(event.subject)
+    if sentence_id is None:
+        return None
+    plans = SentencePlan.objects.filter(
+        case=event.case, sentence_id=sentence_id, status=SentencePlan.Status.COMPLETED
+    ).order_by("completed_on", "pk")
+    if event.disposal in CUSTODIAL_DISPOSALS:
+        released_on = Sentence.objects.filter(pk=sentence_id).values_list("released_on", flat=True).first()
+        if released_on is None:
+            return None
+        plans = plans.filter(completed_on__gte=released_on)
+    return plans.first()
+
+
+def clocks_open(*, event: events.CaseEvent) -> list[Clock]:
+    """Open the clocks `event` starts for the case's provider type.
+
+    A plan clock whose plan is already completed is opened and stopped at once (rather than not opened, so the
+    compliance figures count it): met, since the plan was ready by the first appointment, unless the plan was
+    completed after the clock's due date (an appointment recorded late), when it is missed as usual.
+    """
+    opened = []
+    for level in registry.starting_on(event, event.case.provider.provider_type):
+        clock = clock_open(level=level, event=event)
+        if clock is None:
+            continue
+        opened.append(clock)
+        if level.stop_event == events.SENTENCE_PLAN_COMPLETED:
+            plan = plan_already_completed(event=event)
+            if plan is not None:
+                _stop(clock, on=plan.completed_on, by=event.by)
+    return opened
+
+
+def _alerts_close_for_former_holders(case) -> int:
+    """Close open alerts about the case's open clocks whose recipient the scan would no longer choose.
+
+    The scan alerts the responsible officer (due soon and overdue) and the active managers of the case's team
+    (overdue); with no officer, the managers of the case's provider. Anyone else (the officer before a
+    transfer, the old team's managers) stops seeing the alert; the next scan raises it for the new holders.
+    """
+    from accounts.models import User
+
+    stale = Alert.objects.filter(clock__case=case, clock__status=Clock.Status.OPEN, closed_at__isnull=True)
+    if case.responsible_officer_id is None:
+        stale = stale.exclude(recipient__role=User.Role.MANAGER, recipient__team__provider_id=case.provider_id)
+    else:
+        stale = stale.exclude(recipient_id=case.responsible_officer_id).exclude(
+            kind=Alert.Kind.OVERDUE, recipient__role=User.Role.MANAGER, recipient__team_id=case.team_id
+        )
+    return stale.update(closed_at=timezone.now())
+
+
+def clocks_follow_transfer(*, event: events.CaseEvent) -> list[Clock]:
+    """The case was transferred: its open clocks take the new provider's type, and alerts for the people who
+    no longer hold the case close. Clocks that already stopped keep the provider type they were measured for."""
+    provider_type = event.case.provider.provider_type
+    clocks = list(
+        Clock.objects.select_for_update()
+        .filter(case=event.case, status=Clock.Status.OPEN)
+        .exclude(provider_type=provider_type)
+        .order_by("pk")
+    )
+    for clock in clocks:
+        clock.provider_type = provider_type
+        save_with_history(clock, by=event.by, reason="Case transferred to another provider", validate=False)
+    _alerts_close_for_former_holders(event.case)
+    return clocks
+
+
 def on_case_event(sender, *, event: events.CaseEvent, **kwargs) -> None:
     """Stop what the event stops, cancel what it makes irrelevant, then open what it starts."""
     if event.name == events.CASE_ENDED:
@@ -93,14 +183,18 @@ def on_case_event(sender, *, event: events.CaseEvent, **kwargs) -> None:
     if event.name == events.REPORT_WITHDRAWN:
         clocks_cancel(event=event, subject=event.subject)
         return
+    if event.name == events.TRANSFERRED:
+        clocks_follow_transfer(event=event)
+        return
     clocks_stop(event=event)
-    for level in registry.starting_on(event, event.case.provider.provider_type):
-        clock_open(level=level, event=event)
+    clocks_open(event=event)
+    if event.name == events.ALLOCATED:
+        _alerts_close_for_former_holders(event.case)
 
 
 # Alerts ------------------------------------------------------------------------------------------------------
 #
-# The scan (timeliness.tasks.scan_clocks) raises alerts with one INSERT ... SELECT ... ON CONFLICT DO NOTHING per
+# The scan (timeliness.tasks.scan_clocks) raises alerts with one INSERT ... SELECT ... ON CONFLICT DO UPDATE per
 # recipient rule, so its number of queries never depends on the number of clocks, and the unique constraint
 # alert_one_per_clock_recipient_kind makes a second run, or a concurrent one, insert nothing twice. Rows are
 # inserted in (clock, recipient) order so two concurrent scans on PostgreSQL wait for each other instead of
@@ -136,7 +230,12 @@ def _alert_rule_sql() -> dict[str, str]:
             )
         )"""
     insert = f"INSERT INTO {alert} (clock_id, recipient_id, kind, created_at, read_at, closed_at)"
-    conflict = "ON CONFLICT (clock_id, recipient_id, kind) DO NOTHING RETURNING kind"
+    # A closed alert for a clock that is still open (its recipient stopped holding the case, then held it again)
+    # opens again, unread; an open one is left alone. Either way no second row is ever inserted.
+    conflict = (
+        "ON CONFLICT (clock_id, recipient_id, kind) DO UPDATE SET closed_at = NULL, read_at = NULL, "
+        f"created_at = excluded.created_at WHERE {alert}.closed_at IS NOT NULL RETURNING kind"
+    )
     open_clock = "c.status = %(open)s AND k.status <> %(ended)s"
     return {
         # Due soon or overdue: the case's responsible officer.

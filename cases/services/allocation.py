@@ -269,6 +269,8 @@ def case_transfer(
     while its risk is high or it is managed under MAPPA; a child stays with the youth offending team.
     `by` must be a manager of the provider holding the case. The open assignment ends on `on` and a new one
     starts that day (a case with no assignment recorded, from older data, just gets the new one).
+    Publishes events.TRANSFERRED (every transfer, between officers too): timeliness gives the case's open clocks
+    the new provider's type and closes the alerts of people who no longer hold the case.
     """
     on = on or timezone.localdate()
     reason_details = (reason_details or "").strip()
@@ -326,4 +328,14 @@ def case_transfer(
         assigned_by=by,
     )
     save_with_history(assignment, by=by, reason=change)
+    sentence = Sentence.objects.filter(case=case, status=Sentence.Status.CURRENT).first()
+    events.publish(
+        events.TRANSFERRED,
+        case=case,
+        subject=f"case:{case.pk}",
+        on=on,
+        by=by,
+        disposal=sentence.disposal if sentence else "",
+        in_custody=bool(sentence and sentence.is_custodial and sentence.released_on is None),
+    )
     return case

@@ -7,10 +7,12 @@ raises django.core.exceptions.ValidationError with field messages, writing nothi
 
 An attended outcome publishes events.APPOINTMENT_ATTENDED: timeliness stops the first-appointment clocks
 (NPS SL003R / CRC SL001 after allocation, NPS SL004R / CRC SL002 after release) and opens the sentence plan
-clocks (NPS SL005R/006R, CRC SL003/004), one per sentence.
+clocks (NPS SL005R/006R, CRC SL003/004), one per sentence. Custody is judged on the appointment's day, and an
+appointment dated before the current sentence was passed publishes nothing. The member of staff an appointment
+or contact is with must be active and in a team of the case's provider.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,6 +80,11 @@ def _check_common(
         errors["staff"] = (
             f"{staff.get_full_name() or staff.username} is not an active member of probation staff: "
             "choose someone who is."
+        )
+    elif staff is not None and (staff.team is None or staff.team.provider_id != case.provider_id):
+        errors["staff"] = (
+            f"{staff.get_full_name() or staff.username} does not work for {case.provider.name}. "
+            f"Choose a member of staff of {case.provider.name}."
         )
     if duration_minutes is not None and not DURATION_MIN_MINUTES <= duration_minutes <= DURATION_MAX_MINUTES:
         errors["duration_minutes"] = (
@@ -276,14 +283,36 @@ def appointment_record_outcome(
 
     case = contact.case
     if outcome.attended and case.status != Case.Status.ENDED:
-        sentence = current_sentence(case)
-        events.publish(
-            events.APPOINTMENT_ATTENDED,
-            case=case,
-            subject=f"sentence:{sentence.pk}" if sentence else f"case:{case.pk}",
-            on=timezone.localdate(contact.starts_at),
-            by=by,
-            disposal=sentence.disposal if sentence else "",
-            in_custody=bool(sentence and sentence.disposal in CUSTODIAL_DISPOSALS and sentence.released_on is None),
-        )
+        _publish_attended(by=by, case=case, on=timezone.localdate(contact.starts_at))
     return contact
+
+
+def in_custody_on(sentence: Sentence | None, day: date) -> bool:
+    """Whether the person was serving the custodial part of `sentence` on `day` (released on that day: no)."""
+    return bool(
+        sentence
+        and sentence.disposal in CUSTODIAL_DISPOSALS
+        and (sentence.released_on is None or day < sentence.released_on)
+    )
+
+
+def _publish_attended(*, by: User, case: Case, on: date) -> None:
+    """Publish APPOINTMENT_ATTENDED for an appointment attended on `on`, described as of that day.
+
+    Nothing is published for an appointment dated before the current sentence was passed: it belongs to the
+    time before this sentence and stops none of its clocks nor opens its plan clock. Custody is judged on the
+    appointment's day, so an appointment in prison recorded after release does not count as the first
+    appointment after release.
+    """
+    sentence = current_sentence(case)
+    if sentence is not None and on < sentence.sentence_date:
+        return
+    events.publish(
+        events.APPOINTMENT_ATTENDED,
+        case=case,
+        subject=f"sentence:{sentence.pk}" if sentence else f"case:{case.pk}",
+        on=on,
+        by=by,
+        disposal=sentence.disposal if sentence else "",
+        in_custody=in_custody_on(sentence, on),
+    )

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Provider, Team, User
-from cases.models import AccessRecord, Address, Case, Person, PersonAccessLimit
+from cases import events
+from cases.models import AccessRecord, Address, Case, OfficerAssignment, Person, PersonAccessLimit
 from config.history import save_with_history
 
 CRN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O or Q: easily misread as 1, 0 and O on paper
@@ -158,7 +159,11 @@ def case_create(
     team: Team | None = None,
     responsible_officer: User | None = None,
 ) -> Case:
-    """Open a case. With a team and responsible officer it is active; otherwise it awaits allocation."""
+    """Open a case. With a team and responsible officer it is active; otherwise it awaits allocation.
+
+    An active case also gets its first officer assignment, so the officer history (continuity) starts on
+    the day the case did.
+    """
     _validate_assignment(provider=provider, team=team, responsible_officer=responsible_officer)
     status = Case.Status.ACTIVE if responsible_officer is not None else Case.Status.AWAITING_ALLOCATION
     case = Case(
@@ -169,17 +174,36 @@ def case_create(
         status=status,
         start_date=start_date,
     )
-    return save_with_history(case, by=by)
+    save_with_history(case, by=by)
+    if status == Case.Status.ACTIVE:
+        assignment = OfficerAssignment(
+            case=case,
+            kind=OfficerAssignment.Kind.ALLOCATION,
+            provider=provider,
+            team=team,
+            responsible_officer=responsible_officer,
+            reason=OfficerAssignment.Reason.NEW_CASE,
+            start_date=start_date,
+            assigned_by=by or responsible_officer,
+        )
+        save_with_history(assignment, by=by)
+    return case
 
 
 @transaction.atomic
 def case_end(*, by: User, case: Case, end_date: date) -> Case:
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    """End a case. Publishes events.CASE_ENDED, which cancels its open clocks and closes their alerts."""
+    case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
     if case.status == Case.Status.ENDED:
         raise ValidationError({"status": "This case has already ended."})
     case.status = Case.Status.ENDED
     case.end_date = end_date
-    return save_with_history(case, by=by, reason="Case ended")
+    save_with_history(case, by=by, reason="Case ended")
+    for assignment in OfficerAssignment.objects.select_for_update().filter(case=case, end_date__isnull=True):
+        assignment.end_date = max(end_date, assignment.start_date)
+        save_with_history(assignment, by=by, reason="Case ended")
+    events.publish(events.CASE_ENDED, case=case, subject=f"case:{case.pk}", on=end_date, by=by)
+    return case
 
 
 @transaction.atomic

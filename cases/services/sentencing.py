@@ -5,7 +5,10 @@ writes anything: bad input raises django.core.exceptions.ValidationError with me
 
 Sentencing puts a case that was awaiting sentence into the allocation queue of the provider that allocates
 (decision 0006): the NPS division of the sentencing court's region for an adult, that region's youth offending
-team for a child. It then publishes `sentenced`, which opens NPS SL002 for a case queued with the NPS.
+team for a child. It then publishes `sentenced`, which opens NPS SL002 for a case queued with the NPS. A case
+already active (a new order while under supervision) keeps its officer and publishes `allocated` on the day of
+sentence instead, which opens the first appointment clock. Any pre-sentence report still open is withdrawn
+("Sentenced before the report was delivered"), publishing `report_withdrawn`, which cancels its NPS SL001 clock.
 
 Dates (`order_dates`) are worked out from the disposal's rules:
 - community order, suspended sentence order (its supervision period) and youth rehabilitation order: the
@@ -43,6 +46,7 @@ from cases.models import (
     CourtAppearance,
     Disposal,
     OfficerAssignment,
+    PreSentenceReport,
     ReferralPanelMeeting,
     Requirement,
     RequirementType,
@@ -412,7 +416,8 @@ def sentence_record(
     """Record the court's sentence (or an out-of-court disposal) with its requirements.
 
     A case awaiting sentence (or allocation) moves to the allocation queue of the provider that allocates,
-    without a team or officer, and `sentenced` is published. A case already active keeps its officer.
+    without a team or officer, and `sentenced` is published. A case already active keeps its officer and
+    `allocated` is published. Reports of the case still open are withdrawn (the court no longer needs them).
     """
     case = Case.objects.select_for_update().select_related("person", "provider__region").get(pk=case.pk)
     person = case.person
@@ -541,6 +546,7 @@ def sentence_record(
             by=by, sentence=sentence, rows=rows, start_date=sentence.start_date, reason="Requirement of the sentence"
         )
 
+    _withdraw_open_reports(by=by, case=case, on=sentence_date)
     if moves_to_queue:
         _close_open_assignment(by=by, case=case, on=sentence_date)
         case.provider = queue_provider
@@ -557,7 +563,41 @@ def sentence_record(
             disposal=sentence.disposal,
             in_custody=sentence.is_custodial,
         )
+    elif case.responsible_officer_id is not None:
+        # A new order while under supervision: the officer already holds the case, so it is allocated on the
+        # day of sentence (opens the first appointment clock of a community sentence).
+        events.publish(
+            events.ALLOCATED,
+            case=case,
+            subject=f"sentence:{sentence.pk}",
+            on=sentence_date,
+            by=by,
+            disposal=sentence.disposal,
+            in_custody=sentence.is_custodial,
+        )
     return sentence
+
+
+SENTENCED_BEFORE_REPORT = "Sentenced before the report was delivered"
+
+
+def _withdraw_open_reports(*, by: User, case: Case, on: date) -> None:
+    """The court has sentenced: a report still open is no longer needed. Withdraw it (which cancels its NPS
+    SL001 clock) rather than leave it, and its clock, open with an author who no longer holds the case."""
+    open_reports = PreSentenceReport.objects.select_for_update().filter(
+        case=case, status__in=PreSentenceReport.OPEN_STATUSES
+    )
+    for report in open_reports.order_by("pk"):
+        report.status = PreSentenceReport.Status.WITHDRAWN
+        report.withdrawn_reason = SENTENCED_BEFORE_REPORT
+        save_with_history(report, by=by, reason="Report withdrawn: sentenced before it was delivered")
+        events.publish(
+            events.REPORT_WITHDRAWN,
+            case=case,
+            subject=f"report:{report.pk}",
+            on=max(on, report.requested_on),
+            by=by,
+        )
 
 
 def _close_open_assignment(*, by: User, case: Case, on: date) -> None:

@@ -197,10 +197,10 @@ def test_the_report_authors_open_assignment_is_closed_on_the_day_of_sentence(org
     assert not OfficerAssignment.objects.filter(case=case, end_date__isnull=True).exists()
 
 
-def test_an_active_case_keeps_its_officer_and_publishes_nothing(org):
+def test_an_active_case_keeps_its_officer_and_opens_only_the_first_appointment_clock(org):
     case = factories.CaseFactory(responsible_officer=org.officer, person__date_of_birth=ADULT_BORN)
 
-    sentence_record(
+    sentence = sentence_record(
         by=org.manager,
         case=case,
         disposal=Disposal.COMMUNITY_ORDER,
@@ -216,7 +216,10 @@ def test_an_active_case_keeps_its_officer_and_publishes_nothing(org):
         org.team_a,
         org.nps,
     )
-    assert not Clock.objects.filter(case=case).exists()
+    # Allocated on the day of sentence (no NPS SL002: the officer already holds the case).
+    assert list(Clock.objects.filter(case=case).values_list("service_level", "subject", "started_on", "due_on")) == [
+        ("NPS SL003R", f"sentence:{sentence.pk}", TODAY, date(2027, 4, 8))
+    ]
 
 
 def test_requirement_type_can_be_given_as_a_record(org):
