@@ -86,7 +86,9 @@ class AlertSerializer(serializers.ModelSerializer):
 
 
 class ClockFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", help_text="A case id.")
+    case = django_filters.NumberFilter(
+        field_name="case_id", help_text="A case id.", min_value=1, max_value=2**63 - 1, decimal_places=0
+    )
     status = django_filters.ChoiceFilter(choices=Clock.Status.choices)
     service_level = django_filters.ChoiceFilter(choices=registry.CODE_CHOICES)
     overdue = django_filters.BooleanFilter(

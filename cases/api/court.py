@@ -37,12 +37,17 @@ def _court_by_code(code: str) -> Court:
     return court
 
 
-def _staff(user_id: int | None) -> User | None:
+STAFF_NOT_FOUND = "No member of staff of the provider preparing this report has this id."
+
+
+def _staff(user_id: int | None, *, provider_id: int) -> User | None:
+    """A member of staff of the provider preparing the report. Any other id, whoever it belongs to, gets
+    the same message, which names no one: staff of other providers are not the caller's to see."""
     if user_id is None:
         return None
-    author = User.objects.select_related("team__provider").filter(pk=user_id).first()
+    author = User.objects.select_related("team__provider").filter(pk=user_id, team__provider_id=provider_id).first()
     if author is None:
-        raise serializers.ValidationError({"author": ["No member of staff has this id."]})
+        raise serializers.ValidationError({"author": [STAFF_NOT_FOUND]})
     return author
 
 
@@ -222,7 +227,12 @@ class ReportCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, help_text="The court's date; an oral report is due that day."
     )
     author = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A responsible officer of the case's provider."
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="A responsible officer of the case's provider.",
     )
 
 
@@ -304,8 +314,8 @@ class PreSentenceReportViewSet(_ScopedViewSet):
     )
     def create(self, request, *args, **kwargs):
         data = self._validated(ReportCreateSerializer)
-        author = _staff(data.pop("author"))
         case = selectors.case_get_for_user(user=request.user, case_id=data.pop("case"))
+        author = _staff(data.pop("author"), provider_id=case.provider_id)
         appearance = CourtAppearance.objects.filter(pk=data.pop("court_appearance"), case=case).first()
         if appearance is None:
             raise serializers.ValidationError({"court_appearance": ["Choose a hearing of this case."]})
@@ -325,7 +335,8 @@ class PreSentenceReportViewSet(_ScopedViewSet):
         data = self._validated(ReportChangeSerializer, partial=True)
         author_id = data.pop("author", None)
         if author_id is not None:
-            court_services.report_assign_author(by=request.user, report=report, author=_staff(author_id))
+            author = _staff(author_id, provider_id=report.case.provider_id)
+            court_services.report_assign_author(by=request.user, report=report, author=author)
         if data:
             court_services.report_update(by=request.user, report=report, **data)
         return self._respond(report)

@@ -160,7 +160,12 @@ def _text(**kwargs):
     return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
 
 
+# Ids are positive 64-bit integers: a bigger number would overflow the database query, so it is refused (400).
+MAX_ID = 2**63 - 1
+
+
 def _number(help_text: str):
+    """A count (months, hours, days, sessions): the services check each one's range and name it."""
     return serializers.IntegerField(required=False, allow_null=True, default=None, help_text=help_text)
 
 
@@ -177,12 +182,19 @@ class RequirementInputSerializer(serializers.Serializer):
 
 class SentenceCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField(
-        help_text="The case's id. A case you may not see is answered like an unknown one: 404."
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The case's id. A case you may not see is answered like an unknown one: 404.",
     )
     disposal = DisposalField()
     sentence_date = serializers.DateField(help_text="Today or earlier.")
     court_appearance = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Id of one of the case's court appearances."
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Id of one of the case's court appearances.",
     )
     length_months = _number("Order length, supervision period (SSO) or custodial term, in months.")
     suspended_custodial_term_months = _number("Suspended sentence order only: 1 to 24.")
@@ -217,7 +229,9 @@ class RequirementCreateSerializer(RequirementInputSerializer):
 
 
 class SentenceFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", label="Case id")
+    case = django_filters.NumberFilter(
+        field_name="case_id", label="Case id", min_value=1, max_value=MAX_ID, decimal_places=0
+    )
     status = django_filters.ChoiceFilter(choices=Sentence.Status.choices)
     disposal = django_filters.ChoiceFilter(choices=Disposal.choices)
 

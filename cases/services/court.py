@@ -9,7 +9,7 @@ Rules the court work follows:
   a child (under 18 on the day of the hearing). The case is opened at court, awaiting sentence, held by that
   provider's court team; its responsible officer is the report author (if known yet).
 - A report is requested at a hearing, so it is requested on the appearance date. An oral report is given on
-  the day; a written one is due on the date the court set.
+  the day; a written one is due on the date the court set, no more than a year after the hearing.
 - A report is delivered only when it carries what the court and the receiving provider need: an offence
   analysis, the person's circumstances, a proposal, a completed risk of serious harm screening linked to the
   report (the inspectorate found the screening too thin in 3 of 10 reports), an answer to every request for
@@ -69,6 +69,14 @@ def _today() -> date:
 
 def _is_child(person: Person, on: date) -> bool:
     return age_on(person.date_of_birth, on) < ADULT_AGE
+
+
+def one_year_after(day: date) -> date:
+    """The same day a year later (29 February gives 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _report_subject(report: PreSentenceReport) -> str:
@@ -267,6 +275,11 @@ def report_request(
         elif due_on < requested_on:
             errors["due_on"] = (
                 f"The due date cannot be before the report was requested at the hearing on {_fmt(requested_on)}."
+            )
+        elif due_on > one_year_after(requested_on):
+            errors["due_on"] = (
+                "The due date must be no more than a year after the hearing that asked for the report: "
+                f"{_fmt(one_year_after(requested_on))} at the latest."
             )
     _check_author(errors, author=author, provider=case.provider)
     if (

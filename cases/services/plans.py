@@ -44,6 +44,7 @@ PLAN_FIELDS = (
 WOMEN_ONLY_FIELDS = ("female_officer_offered", "women_only_setting_offered")
 OBJECTIVE_FIELDS = ("need_area", "description", "who_delivers", "target_date", "actions")
 
+ENDED_CASE_MESSAGE = "This case has ended: its plans can no longer be changed."
 COMPLETED_PLAN_MESSAGE = "This plan has been completed. A completed plan changes only through a review."
 NOT_INVOLVED_DETAILS_MESSAGE = "Say what happened: why the person was not meaningfully involved in their plan."
 WOMEN_ONLY_MESSAGE = "Only women are asked whether they were offered a female officer and a women-only setting."
@@ -83,8 +84,17 @@ def plan_started_on(plan: SentencePlan) -> date:
     return timezone.localdate(plan.created_at)
 
 
+def _refuse_if_ended(case_id: int) -> None:
+    """Lock the case and refuse any change to its plans once it has ended (as plan_start does)."""
+    if Case.objects.select_for_update().get(pk=case_id).status == Case.Status.ENDED:
+        raise ValidationError({"case": ENDED_CASE_MESSAGE})
+
+
 def _locked_plan(plan: SentencePlan) -> SentencePlan:
-    return SentencePlan.objects.select_for_update().select_related("case__person", "sentence").get(pk=plan.pk)
+    """The plan, locked for the change, or a refusal when its case has ended."""
+    plan = SentencePlan.objects.select_for_update().select_related("case__person", "sentence").get(pk=plan.pk)
+    _refuse_if_ended(plan.case_id)
+    return plan
 
 
 def _text(value) -> str:
@@ -372,7 +382,7 @@ def plan_review_record(
     return review
 
 
-# Resettlement (Through the Gate) -----------------------------------------------------------------------------
+# Resettlement (Through the Gate: prison resettlement work before release) ---------------------------------------------
 
 
 @transaction.atomic
@@ -380,7 +390,7 @@ def custody_screening_record(*, by: User, case: Case, screened_on: date, screeni
     """Record the basic custody screening: opens CRC SL013 (resettlement plan within 5 days) on a CRC case."""
     case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
     if case.status == Case.Status.ENDED:
-        raise ValidationError({"case": "This case has ended."})
+        raise ValidationError({"case": ENDED_CASE_MESSAGE})
     sentence = current_sentence(case)
     if sentence is None or sentence.disposal not in CUSTODIAL_DISPOSALS:
         raise ValidationError({"case": "Custody screening is for a case whose current sentence is custodial."})
@@ -437,6 +447,7 @@ def resettlement_plan_complete(
     """Complete the resettlement plan: the minimum on release is somewhere safe to sleep that night, enough money
     for basic needs, and live links to services. Stops CRC SL013."""
     plan = ResettlementPlan.objects.select_for_update().select_related("case", "sentence").get(pk=plan.pk)
+    _refuse_if_ended(plan.case_id)
     if plan.status != ResettlementPlan.Status.SCREENED:
         raise ValidationError("This resettlement plan has already been completed.")
     errors: dict = {}

@@ -13,7 +13,7 @@ from cases.history import case_history, person_history
 from risk import selectors as risk_selectors
 
 SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("status", "Status"), ("start", "Start date")]
-CASELOAD_COLUMNS = [*SORTABLE_COLUMNS, ("rosh", "RoSH")]
+CASELOAD_COLUMNS = [*SORTABLE_COLUMNS, ("rosh", "Risk of serious harm")]
 # The caseload's risk of serious harm filter: query parameter `rosh`, values from risk.selectors.ROSH_FILTERS.
 ROSH_FILTER_OPTIONS = [
     ("", "All"),

@@ -24,7 +24,7 @@ from cases.forms.plans import (
     ResettlementPlanCompleteForm,
     add_service_errors,
 )
-from cases.models import ResettlementPlan, SentencePlan
+from cases.models import Case, ResettlementPlan, SentencePlan
 from cases.selectors import plans as selectors
 from cases.services import plans as services
 
@@ -109,7 +109,8 @@ def case_plan(request, pk: int):
             "person": case.person,
             "tab": "plan",
             "plans": plans,
-            "can_write": selectors.can_write_plans(request.user),
+            # An ended case's plans no longer change (the services refuse): offer no buttons.
+            "can_write": selectors.can_write_plans(request.user) and case.status != Case.Status.ENDED,
             "woman": services.is_woman(case.person),
             "in_custody": plans.sentence is not None and services.in_custody(plans.sentence),
         },
@@ -318,7 +319,8 @@ def custody_screening_new(request, pk: int):
         CustodyScreeningForm(_data(request)),
         case=case,
         heading="Record the basic custody screening",
-        intro="Through the Gate: the resettlement plan is due within 5 working days of the screening.",
+        intro="Resettlement is the work in prison to prepare for release (known as Through the Gate). The "
+        "resettlement plan is due within 5 working days of this screening.",
         button="Record screening",
         save=lambda data: services.custody_screening_record(by=request.user, case=case, **data),
         success="Custody screening recorded: the resettlement plan is due",

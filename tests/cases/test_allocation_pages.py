@@ -83,7 +83,7 @@ class TestQueue:
         }
         text = _text(response)
         assert "Activeperson" not in text
-        assert "Blocked: no RoSH assessment" in text
+        assert "Blocked: no risk of serious harm assessment" in text
         assert "Community order" in text
         assert reverse("risk:assessment_new", args=[blocked.person.crn]) in response.content.decode()
         assert _allocate_url(older) in response.content.decode()

@@ -741,7 +741,7 @@ class TestCustodyScreening:
                 by=org.officer, case=sentence.case, screened_on=TODAY, screening_needs="x"
             )
 
-        assert errors_of(excinfo) == {"case": ["This case has ended."]}
+        assert errors_of(excinfo) == {"case": ["This case has ended: its plans can no longer be changed."]}
 
 
 class TestResettlementPlanComplete:
