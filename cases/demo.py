@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Court, Provider, Region, Team, User
 from cases import services as case_services
+from cases.demo_journey import JourneySummary, build_journey
 from cases.models import Case, Person, PersonAccessLimit, age_on
 from risk.demo import RiskDemoSummary, build_risk
 
@@ -372,6 +373,7 @@ class DemoSummary:
     seconds: float
     staff: list[User]
     risk: RiskDemoSummary | None = None  # assessments, MAPPA, flags and gaps (risk/demo.py)
+    journey: JourneySummary | None = None  # sentences, appointments, plans, live clocks (cases/demo_journey.py)
 
 
 def demo_data_loaded() -> bool:
@@ -780,6 +782,9 @@ def demo_build(
         builder.build_organisations_and_staff()
         created = builder.build_people()
         excluded, restricted = builder.build_access_limits(created)
+        # The journey first: it reads no risk record of the people above (its live people get their own
+        # screenings), and the risk summary then counts every assessment, the journey's screenings included.
+        journey = build_journey(builder, created, seed=seed)
         risk = build_risk(builder, created, seed=seed)
     cases_by_provider = {provider.name: Counter() for provider in builder.providers.values()}
     for case in Case.objects.filter(provider__region__name=DEMO_REGION_NAME).select_related("provider"):
@@ -793,4 +798,5 @@ def demo_build(
         seconds=time.perf_counter() - started,
         staff=[builder.staff[spec.username] for spec in STAFF],
         risk=risk,
+        journey=journey,
     )

@@ -46,10 +46,13 @@ class Command(BaseCommand):
 
     def _print_summary(self, summary: demo.DemoSummary) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {summary.seconds:.1f} s."))
-        self.stdout.write(f"  {'provider':<40} {'active':>7} {'awaiting':>9} {'ended':>6}")
+        self.stdout.write(
+            f"  {'provider':<40} {'awaiting sentence':>17} {'awaiting allocation':>19} {'active':>7} {'ended':>6}"
+        )
         for provider, statuses in summary.cases_by_provider.items():
             self.stdout.write(
-                f"  {provider:<40} {statuses['active']:>7} {statuses['awaiting_allocation']:>9} {statuses['ended']:>6}"
+                f"  {provider:<40} {statuses['awaiting_sentence']:>17} {statuses['awaiting_allocation']:>19} "
+                f"{statuses['active']:>7} {statuses['ended']:>6}"
             )
         self.stdout.write(
             f"  People: {summary.people}; with an exclusion list: {summary.excluded_people}; "
@@ -62,4 +65,7 @@ class Command(BaseCommand):
             )
         if summary.risk is not None:
             for line in summary.risk.lines():
+                self.stdout.write(line)
+        if summary.journey is not None:
+            for line in summary.journey.lines():
                 self.stdout.write(line)
