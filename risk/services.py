@@ -176,7 +176,7 @@ def assessment_complete(*, by: User, assessment: RoshAssessment) -> RoshAssessme
     The overall level is the highest of the four groups. For a child (under 18 on the assessment date)
     the safety and wellbeing level and its reasons are required too.
     """
-    assessment = RoshAssessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
+    assessment = RoshAssessment.objects.select_for_update(of=("self",)).select_related("person").get(pk=assessment.pk)
     if assessment.is_completed:
         raise ValidationError("This assessment is already completed and cannot be changed.")
     errors: dict = {}

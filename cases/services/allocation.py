@@ -170,7 +170,7 @@ def _rule_error(*, decision: AllocationDecision, team: Team) -> str:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("person", "provider__region").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("person", "provider__region").get(pk=case.pk)
 
 
 def _open_assignment(case: Case) -> OfficerAssignment | None:

@@ -45,7 +45,9 @@ def _is_active_staff(user: User | None) -> bool:
 
 def _open_case(case: Case, errors: dict, what: str) -> Case:
     """The case, locked and re-read, so a case ended a moment ago is seen as ended."""
-    case = Case.objects.select_for_update().select_related("provider", "responsible_officer").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("provider", "responsible_officer").get(pk=case.pk)
+    )
     if case.status == Case.Status.ENDED:
         errors["case"] = f"This case has ended: {what} can only be added to an open case."
     return case
@@ -98,6 +100,12 @@ def _check_common(
         errors["notes"] = f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer."
 
 
+def _contact_save(*, by: User, case: Case, is_appointment: bool, reason: str, **fields) -> Contact:
+    """Write a new contact (an appointment booked or a contact recorded) once its checks have passed."""
+    contact = Contact(case=case, is_appointment=is_appointment, recorded_by=by, **fields)
+    return save_with_history(contact, by=by, reason=reason)
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -124,19 +132,17 @@ def appointment_book(
         staff = case.responsible_officer
         if staff is None:
             errors["staff"] = "This case has no responsible officer yet: choose who the person will see."
-    _check_common(
-        case=case,
-        contact_type=contact_type,
-        starts_at=starts_at,
-        method=method,
-        methods=APPOINTMENT_METHODS,
-        staff=staff,
-        duration_minutes=duration_minutes,
-        location=location,
-        with_whom=with_whom,
-        notes=notes,
-        errors=errors,
-    )
+    fields = {
+        "contact_type": contact_type,
+        "starts_at": starts_at,
+        "method": method,
+        "duration_minutes": duration_minutes,
+        "location": location,
+        "staff": staff,
+        "with_whom": with_whom,
+        "notes": notes,
+    }
+    _check_common(case=case, methods=APPOINTMENT_METHODS, errors=errors, **fields)
     if contact_type == Contact.ContactType.EMAIL_OR_LETTER:
         errors["contact_type"] = "An email or letter is not an appointment: record it as a contact instead."
     if "starts_at" not in errors and starts_at > one_year_after(timezone.now()):
@@ -145,20 +151,7 @@ def appointment_book(
         errors["location"] = "Enter where the appointment will be: face to face appointments need a location."
     if errors:
         raise ValidationError(errors)
-    contact = Contact(
-        case=case,
-        contact_type=contact_type,
-        is_appointment=True,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        method=method,
-        location=location,
-        staff=staff,
-        with_whom=with_whom,
-        notes=notes,
-        recorded_by=by,
-    )
-    return save_with_history(contact, by=by, reason="Appointment booked")
+    return _contact_save(by=by, case=case, is_appointment=True, reason="Appointment booked", **fields)
 
 
 @transaction.atomic
@@ -183,39 +176,24 @@ def contact_record(
     errors: dict[str, str] = {}
     location, with_whom, notes = location.strip(), with_whom.strip(), notes.strip()
     case = _open_case(case, errors, "contacts")
-    _check_common(
-        case=case,
-        contact_type=contact_type,
-        starts_at=starts_at,
-        method=method,
-        methods=tuple(Contact.Method),
-        staff=staff,
-        duration_minutes=duration_minutes,
-        location=location,
-        with_whom=with_whom,
-        notes=notes,
-        errors=errors,
-    )
+    fields = {
+        "contact_type": contact_type,
+        "starts_at": starts_at,
+        "method": method,
+        "duration_minutes": duration_minutes,
+        "location": location,
+        "staff": staff,
+        "with_whom": with_whom,
+        "notes": notes,
+    }
+    _check_common(case=case, methods=tuple(Contact.Method), errors=errors, **fields)
     if "starts_at" not in errors and starts_at > timezone.now():
         errors["starts_at"] = "A contact cannot be in the future: book an appointment instead."
     if not notes and "notes" not in errors:
         errors["notes"] = "Enter notes: say what happened."
     if errors:
         raise ValidationError(errors)
-    contact = Contact(
-        case=case,
-        contact_type=contact_type,
-        is_appointment=False,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        method=method,
-        location=location,
-        staff=staff,
-        with_whom=with_whom,
-        notes=notes,
-        recorded_by=by,
-    )
-    return save_with_history(contact, by=by, reason="Contact recorded")
+    return _contact_save(by=by, case=case, is_appointment=False, reason="Contact recorded", **fields)
 
 
 def current_sentence(case: Case) -> Sentence | None:
@@ -237,7 +215,9 @@ def appointment_record_outcome(
     An acceptable absence needs its reason (and details when the reason is "other"); other outcomes have
     none. An attended outcome publishes APPOINTMENT_ATTENDED (not on an ended case, whose clocks are closed).
     """
-    contact = Contact.objects.select_for_update().select_related("case__provider", "outcome").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",)).select_related("case__provider", "outcome").get(pk=contact.pk)
+    )
     absence_reason = (absence_reason or "").strip()
     absence_reason_details = (absence_reason_details or "").strip()
     notes = (notes or "").strip()

@@ -126,7 +126,9 @@ def _check_author(errors: dict, *, author: User | None, provider: Provider, fiel
 def _open_report(report: PreSentenceReport) -> PreSentenceReport:
     """The report, locked for the change, or a refusal when it was delivered or withdrawn."""
     report = (
-        PreSentenceReport.objects.select_for_update().select_related("case__person", "case__provider").get(pk=report.pk)
+        PreSentenceReport.objects.select_for_update(of=("self",))
+        .select_related("case__person", "case__provider")
+        .get(pk=report.pk)
     )
     if report.status == PreSentenceReport.Status.DELIVERED:
         raise ValidationError(
@@ -212,7 +214,7 @@ def court_appearance_record(
     outcome: str = "",
 ) -> CourtAppearance:
     """Record a hearing on an open case (an adjourned hearing, a sentencing hearing, a breach, a review)."""
-    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
     if case.status not in Case.OPEN_STATUSES:
         raise ValidationError(
             {"case": "This case has ended: open a new case at court to record a hearing for a new offence."}
@@ -253,7 +255,7 @@ def report_request(
     The report is requested on the appearance date. An oral report is due that day (leave `due_on` empty or
     give the same day); a written report is due on the date the court set, which cannot be before the request.
     """
-    case = Case.objects.select_for_update().select_related("person", "provider").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("person", "provider").get(pk=case.pk)
     errors: dict = {}
     if case.status not in Case.OPEN_STATUSES:
         raise ValidationError({"case": "This case has ended: a report cannot be requested on it."})

@@ -193,7 +193,7 @@ def case_create(
 @transaction.atomic
 def case_end(*, by: User, case: Case, end_date: date) -> Case:
     """End a case. Publishes events.CASE_ENDED, which cancels its open clocks and closes their alerts."""
-    case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=case.pk)
     if case.status == Case.Status.ENDED:
         raise ValidationError({"status": "This case has already ended."})
     case.status = Case.Status.ENDED

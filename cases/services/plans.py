@@ -92,7 +92,9 @@ def _refuse_if_ended(case_id: int) -> None:
 
 def _locked_plan(plan: SentencePlan) -> SentencePlan:
     """The plan, locked for the change, or a refusal when its case has ended."""
-    plan = SentencePlan.objects.select_for_update().select_related("case__person", "sentence").get(pk=plan.pk)
+    plan = (
+        SentencePlan.objects.select_for_update(of=("self",)).select_related("case__person", "sentence").get(pk=plan.pk)
+    )
     _refuse_if_ended(plan.case_id)
     return plan
 
@@ -388,7 +390,7 @@ def plan_review_record(
 @transaction.atomic
 def custody_screening_record(*, by: User, case: Case, screened_on: date, screening_needs: str) -> ResettlementPlan:
     """Record the basic custody screening: opens CRC SL013 (resettlement plan within 5 days) on a CRC case."""
-    case = Case.objects.select_for_update().select_related("provider").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=case.pk)
     if case.status == Case.Status.ENDED:
         raise ValidationError({"case": ENDED_CASE_MESSAGE})
     sentence = current_sentence(case)
@@ -446,7 +448,7 @@ def resettlement_plan_complete(
 ) -> ResettlementPlan:
     """Complete the resettlement plan: the minimum on release is somewhere safe to sleep that night, enough money
     for basic needs, and live links to services. Stops CRC SL013."""
-    plan = ResettlementPlan.objects.select_for_update().select_related("case", "sentence").get(pk=plan.pk)
+    plan = ResettlementPlan.objects.select_for_update(of=("self",)).select_related("case", "sentence").get(pk=plan.pk)
     _refuse_if_ended(plan.case_id)
     if plan.status != ResettlementPlan.Status.SCREENED:
         raise ValidationError("This resettlement plan has already been completed.")

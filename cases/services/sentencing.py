@@ -419,7 +419,7 @@ def sentence_record(
     without a team or officer, and `sentenced` is published. A case already active keeps its officer and
     `allocated` is published. Reports of the case still open are withdrawn (the court no longer needs them).
     """
-    case = Case.objects.select_for_update().select_related("person", "provider__region").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("person", "provider__region").get(pk=case.pk)
     person = case.person
     today = timezone.localdate()
     conditions = (conditions or "").strip()
@@ -608,7 +608,11 @@ def _close_open_assignment(*, by: User, case: Case, on: date) -> None:
 
 
 def _current_sentence_for_update(sentence: Sentence) -> Sentence:
-    return Sentence.objects.select_for_update().select_related("case__person", "case__provider").get(pk=sentence.pk)
+    return (
+        Sentence.objects.select_for_update(of=("self",))
+        .select_related("case__person", "case__provider")
+        .get(pk=sentence.pk)
+    )
 
 
 def _open_case_and_current_sentence_errors(sentence: Sentence) -> dict[str, str]:

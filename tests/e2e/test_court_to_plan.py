@@ -19,6 +19,7 @@ from cases import services as cases_services
 from cases.models import Case, Contact, Sentence, SentencePlan
 from cases.services import court as court_services
 from risk import services as risk_services
+from tests.reference_data import reseed
 from timeliness.calendar import add_working_days
 from timeliness.models import Alert, Clock
 from timeliness.services import alerts_raise
@@ -30,6 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def journey():
     """An NPS division with a court team and a field team (manager, officer, colleague) and a person opened at court,
     awaiting sentence, with a completed (high) risk of serious harm assessment."""
+    reseed()  # earlier transactional tests flushed the migrations' reference data
     today = timezone.localdate()
     region = accounts_services.region_create(by=None, name="North West")
     nps = accounts_services.provider_create(
