@@ -5,8 +5,8 @@ exist (and before the risk records: it reads none of them). It writes in two par
 services with a named acting user, so the history says who did it and the service-level clocks (timeliness) open
 and stop from real events:
 
-1. Backfill of the cases the people demo opened. Each active case gets the assignment of its officer (the one
-   write not made by a service: none records the assignment of a case opened active). The active cases of the
+1. Backfill of the cases the people demo opened (each active one already has its officer's assignment, opened
+   by cases.services.case_create). The active cases of the
    teams the demo sign-ins use, and a share of the others (FULL_BACKFILL_*), get their current sentence (adults:
    community orders with a rehabilitation activity requirement and/or unpaid work mostly, some suspended sentence
    orders, some custody with the release in the past; children: youth rehabilitation orders and referral orders),

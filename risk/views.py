@@ -65,6 +65,16 @@ def _assessment_for_request(request, pk: int):
     return assessment, _person_for_request(request, assessment.person.crn)
 
 
+def _page_frame(person) -> dict:
+    """What the shared form and refusal pages show around their content: the back link and the caption."""
+    return {
+        "person": person,
+        "back_url": _risk_tab(person),
+        "back_text": "Back to risk",
+        "caption": f"{person.full_name} ({person.crn})",
+    }
+
+
 def _form_page(request, form, *, person, heading, button, save, success, caption="", intro="", rows=()):
     """Render a form about one person; on a valid POST call `save(cleaned_data)`, show any service error on
     the form (nothing is saved), or go back to the risk tab with a success message."""
@@ -78,10 +88,10 @@ def _form_page(request, form, *, person, heading, button, save, success, caption
             return redirect(_risk_tab(person))
     return render(
         request,
-        "risk/form_page.html",
+        "includes/form_page.html",
         {
+            **_page_frame(person),
             "form": form,
-            "person": person,
             "heading": heading,
             "caption": caption or f"{person.full_name} ({person.crn})",
             "button": button,
@@ -95,8 +105,8 @@ def _refused(request, person, *, title: str, message: str, links=()):
     """A change the rules do not allow: say so plainly, change nothing (status 400)."""
     return render(
         request,
-        "risk/refused.html",
-        {"person": person, "title": title, "message": message, "links": links},
+        "includes/refused_page.html",
+        {**_page_frame(person), "title": title, "message": message, "links": links},
         status=400,
     )
 

@@ -39,8 +39,17 @@ def _refused(request, case: Case, *, title: str, message: str, links=()):
     """A change the rules do not allow here: say so plainly, change nothing (status 400)."""
     return render(
         request,
-        "cases/allocation/refused.html",
-        {"case": case, "person": case.person, "title": title, "message": message, "links": links},
+        "includes/refused_page.html",
+        {
+            "case": case,
+            "person": case.person,
+            "back_url": reverse("cases:case", args=[case.pk]),
+            "back_text": "Back to the case",
+            "caption": f"{case.person.full_name}, CRN: {case.person.crn}",
+            "title": title,
+            "message": message,
+            "links": links,
+        },
         status=400,
     )
 
@@ -101,6 +110,45 @@ def _posted_team(form):
     return form.cleaned_data.get("team") if hasattr(form, "cleaned_data") else None
 
 
+def _team_and_officer_page(request, case, *, form_class, teams, save, done, success_url, template, **extra):
+    """The allocate and transfer pages: choose a team (GET ?team=), then an officer in it. A valid POST calls
+    `save(cleaned_data)`; a service error shows on the form (nothing is saved, status 400); success says who
+    now holds the case ("Case <done> to ...") and goes to `success_url`."""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                officer, team = form.cleaned_data["responsible_officer"], form.cleaned_data["team"]
+                messages.success(request, f"Case {done} to {officer.get_full_name()}, {team.name}")
+                return redirect(success_url)
+        team = _posted_team(form)
+        team_form = TeamChoiceForm(teams=teams)
+        status = 400
+    else:
+        team, team_form, bad_choice = _choose_team(request, teams)
+        form = form_class(initial={"team": team.pk} if team else None)
+        status = 400 if bad_choice else 200
+    return render(
+        request,
+        template,
+        {
+            "case": case,
+            "person": case.person,
+            "teams": list(teams),
+            "team": team,
+            "team_form": team_form,
+            "form": form,
+            "officers": _officers(team),
+            **extra,
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def case_allocate(request, pk: int):
     case = _case_for_request(request, pk)
@@ -118,51 +166,25 @@ def case_allocate(request, pk: int):
             "can be allocated.",
             links=links,
         )
-    today = timezone.localdate()
-    decision = services.allocation_decision(person=case.person, on=today)
-    sentence = _current_sentence(case)
+    decision = services.allocation_decision(person=case.person, on=timezone.localdate())
     teams = selectors.teams_for_allocation(request.user, decision.provider_type)
-    status = 200
-    if request.method == "POST":
-        form = AllocationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.case_allocate(
-                    by=request.user,
-                    case=case,
-                    team=form.cleaned_data["team"],
-                    responsible_officer=form.cleaned_data["responsible_officer"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                officer = form.cleaned_data["responsible_officer"]
-                messages.success(
-                    request, f"Case allocated to {officer.get_full_name()}, {form.cleaned_data['team'].name}"
-                )
-                return redirect(reverse("cases:case", args=[case.pk]))
-        team = _posted_team(form)
-        team_form = TeamChoiceForm(teams=teams)
-        status = 400
-    else:
-        team, team_form, bad_choice = _choose_team(request, teams)
-        form = AllocationForm(initial={"team": team.pk} if team else None)
-        status = 400 if bad_choice else 200
-    return render(
+
+    def save(data):
+        services.case_allocate(
+            by=request.user, case=case, team=data["team"], responsible_officer=data["responsible_officer"]
+        )
+
+    return _team_and_officer_page(
         request,
-        "cases/allocation/allocate.html",
-        {
-            "case": case,
-            "person": case.person,
-            "decision": decision,
-            "sentence": sentence,
-            "teams": list(teams),
-            "team": team,
-            "team_form": team_form,
-            "form": form,
-            "officers": _officers(team),
-        },
-        status=status,
+        case,
+        form_class=AllocationForm,
+        teams=teams,
+        save=save,
+        done="allocated",
+        success_url=reverse("cases:case", args=[case.pk]),
+        template="cases/allocation/allocate.html",
+        decision=decision,
+        sentence=_current_sentence(case),
     )
 
 
@@ -185,52 +207,30 @@ def case_transfer(request, pk: int):
             message=f"This case is {case.get_status_display().lower()}: only an active case can be transferred.",
             links=links,
         )
-    today = timezone.localdate()
-    decision = services.allocation_decision(person=case.person, on=today)
+    decision = services.allocation_decision(person=case.person, on=timezone.localdate())
     teams = selectors.teams_for_transfer(request.user, case=case, provider_type=decision.provider_type)
-    if request.method == "POST":
-        form = TransferForm(request.POST)
-        if form.is_valid():
-            try:
-                services.case_transfer(
-                    by=request.user,
-                    case=case,
-                    team=form.cleaned_data["team"],
-                    responsible_officer=form.cleaned_data["responsible_officer"],
-                    reason=form.cleaned_data["reason"],
-                    reason_details=form.cleaned_data["reason_details"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                officer = form.cleaned_data["responsible_officer"]
-                messages.success(
-                    request, f"Case transferred to {officer.get_full_name()}, {form.cleaned_data['team'].name}"
-                )
-                return redirect(reverse("cases:case_officers", args=[case.pk]))
-        team = _posted_team(form)
-        team_form = TeamChoiceForm(teams=teams)
-        status = 400
-    else:
-        team, team_form, bad_choice = _choose_team(request, teams)
-        form = TransferForm(initial={"team": team.pk} if team else None)
-        status = 400 if bad_choice else 200
-    should_move = not decision.is_blocked and decision.provider_type != case.provider.provider_type
-    return render(
+
+    def save(data):
+        services.case_transfer(
+            by=request.user,
+            case=case,
+            team=data["team"],
+            responsible_officer=data["responsible_officer"],
+            reason=data["reason"],
+            reason_details=data["reason_details"],
+        )
+
+    return _team_and_officer_page(
         request,
-        "cases/allocation/transfer.html",
-        {
-            "case": case,
-            "person": case.person,
-            "decision": decision,
-            "should_move": should_move,
-            "teams": list(teams),
-            "team": team,
-            "team_form": team_form,
-            "form": form,
-            "officers": _officers(team),
-        },
-        status=status,
+        case,
+        form_class=TransferForm,
+        teams=teams,
+        save=save,
+        done="transferred",
+        success_url=reverse("cases:case_officers", args=[case.pk]),
+        template="cases/allocation/transfer.html",
+        decision=decision,
+        should_move=not decision.is_blocked and decision.provider_type != case.provider.provider_type,
     )
 
 

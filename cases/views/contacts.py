@@ -39,12 +39,25 @@ def _contacts_tab(case) -> str:
     return reverse("cases:case_contacts", args=[case.pk])
 
 
+def _page_frame(case) -> dict:
+    """What the shared form and refusal pages show around their content: the back link and the caption."""
+    person = case.person
+    return {
+        "case": case,
+        "person": person,
+        "back_url": _contacts_tab(case),
+        "back_text": "Back to contacts",
+        "caption": f"{person.full_name} ({person.crn}), case {case.pk}",
+    }
+
+
 def _refused(request, case, *, title: str, message: str):
     """Something the rules do not allow on this case: say so plainly, change nothing (status 400)."""
+    links = [("Go back to the case's contacts", _contacts_tab(case))]
     return render(
         request,
-        "cases/contacts/refused.html",
-        {"case": case, "person": case.person, "title": title, "message": message},
+        "includes/refused_page.html",
+        {**_page_frame(case), "title": title, "message": message, "links": links},
         status=BAD_REQUEST,
     )
 
@@ -83,7 +96,7 @@ def _form_page(request, form, *, case, heading, button, template="cases/contacts
     return render(
         request,
         template,
-        {"form": form, "case": case, "person": case.person, "heading": heading, "button": button, **extra},
+        {**_page_frame(case), "form": form, "heading": heading, "button": button, **extra},
         status=_status(form),
     )
 

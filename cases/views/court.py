@@ -70,17 +70,27 @@ def _report_url(report) -> str:
     return reverse("cases:report", args=[report.pk])
 
 
+def _page_frame(case, *, back_url: str, back_text: str) -> dict:
+    """What the shared form and refusal pages show around their content: the back link and the caption."""
+    person = case.person
+    return {
+        "case": case,
+        "person": person,
+        "back_url": back_url,
+        "back_text": back_text,
+        "caption": f"{person.full_name} ({person.crn}), case {case.pk}",
+    }
+
+
 def _form_page(request, form, *, case, heading, button, back, intro="", rows=(), **extra):
     return render(
         request,
         "cases/court/form_page.html",
         {
+            **_page_frame(case, back_url=back, back_text="Back"),
             "form": form,
-            "case": case,
-            "person": case.person,
             "heading": heading,
             "button": button,
-            "back": back,
             "intro": intro,
             "rows": rows,
             **extra,
@@ -313,8 +323,17 @@ def _refused(request, report):
         message = "This report was withdrawn and cannot be changed."
     return render(
         request,
-        "cases/court/refused.html",
-        {"report": report, "case": report.case, "person": report.case.person, "message": message},
+        "includes/refused_page.html",
+        {
+            **_page_frame(report.case, back_url=_report_url(report), back_text="Back to the report"),
+            "report": report,
+            "title": "This report cannot be changed",
+            "message": message,
+            "links": [
+                ("View the report", _report_url(report)),
+                ("Go to the court tab of the case", _court_tab(report.case)),
+            ],
+        },
         status=BAD_REQUEST,
     )
 

@@ -54,11 +54,24 @@ def _render(request, template: str, context: dict, form=None):
     return render(request, template, context, status=status)
 
 
+def _page_frame(case, back=None) -> dict:
+    """What the shared form and refusal pages show around their content: the back link and the caption."""
+    person = case.person
+    return {
+        "case": case,
+        "person": person,
+        "back_url": back or _plan_tab(case.pk),
+        "back_text": "Back to the sentence plan",
+        "caption": f"{person.full_name} ({person.crn}), case {case.pk}",
+    }
+
+
 def _refused(request, case, *, title: str, message: str):
+    links = [("Back to the sentence plan", _plan_tab(case.pk))]
     return render(
         request,
-        "cases/plans/refused.html",
-        {"case": case, "person": case.person, "title": title, "message": message},
+        "includes/refused_page.html",
+        {**_page_frame(case), "title": title, "message": message, "links": links},
         status=400,
     )
 
@@ -80,16 +93,14 @@ def _form_page(request, form, *, case, heading, button, save, success, intro="",
             return redirect(_plan_tab(case.pk))
     return _render(
         request,
-        "cases/plans/form_page.html",
+        "includes/form_page.html",
         {
+            **_page_frame(case, back),
             "form": form,
-            "case": case,
-            "person": case.person,
             "heading": heading,
             "button": button,
             "intro": intro,
             "rows": rows,
-            "back": back or _plan_tab(case.pk),
         },
         form,
     )
