@@ -53,6 +53,10 @@ DISPOSALS_WITH_REQUIREMENTS = (
 )
 
 
+# The longest determinate custodial term recorded (40 years); orders in the community run at most 36 months.
+MAXIMUM_CUSTODIAL_TERM_MONTHS = 480
+
+
 class Sentence(models.Model):
     """The court's sentence (or an out-of-court disposal) that a case supervises.
 
@@ -105,9 +109,14 @@ class Sentence(models.Model):
                 condition=Q(status__in=["current", "completed", "revoked"]), name="sentence_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(length_months__isnull=True) | Q(length_months__gte=1, length_months__lte=36),
+                condition=Q(length_months__isnull=True)
+                | Q(length_months__gte=1, length_months__lte=36)
+                | Q(disposal="custody", length_months__gte=1, length_months__lte=MAXIMUM_CUSTODIAL_TERM_MONTHS),
                 name="sentence_length_in_range",
-                violation_error_message="An order or supervision period is between 1 and 36 months.",
+                violation_error_message=(
+                    "An order or supervision period is between 1 and 36 months; a custodial term between 1 and "
+                    f"{MAXIMUM_CUSTODIAL_TERM_MONTHS} months."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),

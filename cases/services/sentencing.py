@@ -53,13 +53,15 @@ from cases.models import (
     Sentence,
     age_on,
 )
+from cases.models.sentencing import MAXIMUM_CUSTODIAL_TERM_MONTHS
 from config.history import save_with_history
 
-# Lengths in months, per disposal (inclusive). The database allows 1 to 36 for every order.
+# Lengths in months, per disposal (inclusive). The database allows 1 to 36 for every order, and custodial terms
+# up to MAXIMUM_CUSTODIAL_TERM_MONTHS.
 LENGTH_RANGES: dict[str, tuple[int, int]] = {
     Disposal.COMMUNITY_ORDER: (1, 36),
     Disposal.SUSPENDED_SENTENCE_ORDER: (6, 24),
-    Disposal.CUSTODY: (1, 36),
+    Disposal.CUSTODY: (1, MAXIMUM_CUSTODIAL_TERM_MONTHS),
     Disposal.REFERRAL_ORDER: (3, 12),
     Disposal.YOUTH_REHABILITATION_ORDER: (1, 36),
     Disposal.DETENTION_AND_TRAINING_ORDER: (4, 24),
@@ -349,7 +351,7 @@ def _length_errors(
             errors["length_months"] = {
                 Disposal.SUSPENDED_SENTENCE_ORDER: f"The supervision period of a suspended sentence order is "
                 f"between {low} and {high} months.",
-                Disposal.CUSTODY: f"A custodial term is recorded here between {low} and {high} months.",
+                Disposal.CUSTODY: f"A custodial term is between {low} and {high} months.",
             }.get(disposal, f"{_article(label.lower(), capital=True)} is between {low} and {high} months.")
 
     if disposal == Disposal.SUSPENDED_SENTENCE_ORDER:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 
 from accounts.models import Provider
 from cases.models import Case, Disposal, OfficerAssignment, ReferralPanelMeeting, Requirement, Sentence
@@ -893,3 +894,23 @@ def test_requirement_add_to_custody_is_refused(org):
         "rehabilitation order, not to a custodial sentence."
     ]
     assert not Requirement.objects.exists()
+
+
+def test_a_long_custodial_term_is_recorded_and_orders_in_the_community_stay_at_36_months(org):
+    """Custodial terms run to years (the NPS holds the long-sentence cases); orders served in the community
+    run at most 36 months. Both the service and the database hold this."""
+    sentence = sentence_record(
+        by=org.officer, case=_case(org), disposal=Disposal.CUSTODY, sentence_date=TODAY, length_months=96
+    )
+    assert sentence.licence_end_date == date(2035, 4, 1)
+    assert sentence.post_sentence_supervision_end_date is None  # only for terms under 24 months
+
+    with pytest.raises(ValidationError) as refused:
+        sentence_record(
+            by=org.officer, case=_case(org), disposal=Disposal.CUSTODY, sentence_date=TODAY, length_months=481
+        )
+    assert refused.value.message_dict["length_months"] == ["A custodial term is between 1 and 480 months."]
+
+    order = factories.SentenceFactory.build(case=factories.CaseFactory(), length_months=37)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        order.save()
