@@ -98,6 +98,7 @@ def _form_page(request, form, *, person, heading, button, save, success, caption
             "intro": intro,
             "rows": rows,
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -148,6 +149,7 @@ def _assessment_form_page(request, form, *, person, assessment=None, copied_from
             "plan_fields": [form[name] for name in PLAN_FIELDS],
             "child_fields": [form[name] for name in CHILD_FIELDS if name in form.fields],
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -135,7 +135,7 @@ class TestStart:
 
         response = client_for(org.officer).post(_new(person), {"kind": "full", **data, "action": "save"})
 
-        assert response.status_code == 200
+        assert response.status_code == 400  # bad input: the form again, with errors
         assert response.context["form"].errors[field] == [message]
         assert ("#id_assessment_date-day", message) in _error_summary(response)
         assert "<title>Error: " in response.content.decode()
@@ -153,7 +153,7 @@ class TestStart:
     def test_score_out_of_range(self, org, client_for, person):
         response = client_for(org.officer).post(_new(person), _valid(reoffending_score="150"))
 
-        assert response.status_code == 200
+        assert response.status_code == 400  # bad input: the form again, with errors
         assert ("#id_reoffending_score", "Score must be between 0 and 100") in _error_summary(response)
         assert not RoshAssessment.objects.exists()
 
@@ -173,7 +173,7 @@ class TestStart:
             _new(person), _valid(action="complete", risk_to_public="2", who_is_at_risk="Shop staff")
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400  # bad input: the form again, with errors
         summary = _error_summary(response)
         assert ("#id_risk_to_children", "Choose the level of risk to children.") in summary
         assert ("#id_nature_of_risk", "Enter what is the nature of the risk.") in summary
@@ -191,7 +191,7 @@ class TestStart:
         post = client.post(_new(person), _valid())
 
         assert get.status_code == 302 and get["Location"] == reverse("risk:assessment_edit", args=[draft.pk])
-        assert post.status_code == 200
+        assert post.status_code == 400  # bad input: the form again, with errors
         assert (
             "#main-content",
             "This person already has a draft assessment: finish or continue that one.",
@@ -266,7 +266,7 @@ class TestDraft:
             self._edit(draft), {**_valid(**LEVELS), **_date("assessment_date", (30, 2, 2025))}
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400  # bad input: the form again, with errors
         assert ("#id_assessment_date-day", "Assessment date must be a real date") in _error_summary(response)
         draft.refresh_from_db()
         assert draft.risk_to_public == 2
@@ -279,7 +279,7 @@ class TestDraft:
             self._edit(draft), _valid(action="complete", **LEVELS, who_is_at_risk="Changed", nature_of_risk="")
         )
 
-        assert response.status_code == 200
+        assert response.status_code == 400  # bad input: the form again, with errors
         assert ("#id_nature_of_risk", "Enter what is the nature of the risk.") in _error_summary(response)
         draft.refresh_from_db()
         assert (draft.status, draft.who_is_at_risk) == ("draft", "Former partner")

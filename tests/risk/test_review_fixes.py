@@ -38,7 +38,7 @@ def test_a_date_with_a_huge_or_ancient_year_is_a_form_error(org, client_for, per
     response = client_for(org.officer).post(
         url, {"change": "relapse", "description": "Drinking again", **_date("occurred_on", 1, 2, year)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input: the form again, with errors
     assert message in _text(response)
     assert not RiskReview.objects.exists()
 
@@ -141,7 +141,7 @@ def test_an_adult_assessed_as_a_child_is_asked_about_safety_and_wellbeing(org, c
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input: the form again, with errors
     assert 'name="safety_and_wellbeing_level"' in html
     assert 'href="#id_safety_and_wellbeing_level' in html  # the error links to a field that is on the page
     assert not RoshAssessment.objects.exists()
