@@ -25,6 +25,7 @@ from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.api import StaffSummarySerializer
 from cases.models import Person, PersonAccessLimit
+from config.api import validated_data
 from risk import services
 from risk.models import MappaRegistration, Registration, RegistrationType, RiskLevel, RoshAssessment
 
@@ -104,9 +105,7 @@ class _PersonRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(self.get_serializer(record).data)
 
     def _validated(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return validated_data(self.request, serializer_class, **kwargs)
 
     def _respond(self, record, status_code=status.HTTP_200_OK) -> Response:
         """The record as a fresh read would show it (with its related rows)."""

@@ -67,7 +67,11 @@ class ServiceLevel:
             if event.due_on is None:
                 raise ValueError(f"{self.code} takes its due date from the event, and the event has none.")
             return event.due_on
-        return add_days(event.on, self.limit, working=self.uses_working_days)
+        return self.due_from(event.on)
+
+    def due_from(self, start: date) -> date:
+        """The due date of a clock of this service level started on `start` (levels with their own limit)."""
+        return add_days(start, self.limit, working=self.uses_working_days)
 
 
 def _community(event: events.CaseEvent) -> bool:

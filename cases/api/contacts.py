@@ -24,6 +24,7 @@ from cases.api.people import StaffSummarySerializer
 from cases.models import Case, Contact, ContactOutcome
 from cases.selectors import contacts as contact_selectors
 from cases.services import contacts as contact_services
+from config.api import validated_data
 from risk.api import BAD_REQUEST, NOT_FOUND
 
 CASE_SCOPE = "A case you may not see is answered like an unknown one: 404."
@@ -189,10 +190,8 @@ class _ContactViewSetBase(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             contacts = contacts.filter(is_appointment=True)
         return contacts.order_by("-starts_at", "-pk")
 
-    def _validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    def _validated(self, serializer_class, **kwargs) -> dict:
+        return validated_data(self.request, serializer_class, **kwargs)
 
     def _respond(self, contact, status_code=status.HTTP_200_OK) -> Response:
         fresh = contact_selectors.contacts_visible_to(self.request.user).get(pk=contact.pk)

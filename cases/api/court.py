@@ -25,6 +25,7 @@ from cases.api.people import StaffSummarySerializer
 from cases.models import CourtAppearance, Disposal, InformationRequest, PersonAccessLimit, PreSentenceReport
 from cases.selectors import court as court_selectors
 from cases.services import court as court_services
+from config.api import validated_data
 from risk.api import BAD_REQUEST, NOT_FOUND
 
 SCOPE = "An id you may not see is answered like an unknown one: 404."
@@ -79,9 +80,7 @@ class _ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return record.case.person
 
     def _validated(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return validated_data(self.request, serializer_class, **kwargs)
 
     def _respond(self, record, status_code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=record.pk)

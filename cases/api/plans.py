@@ -22,6 +22,7 @@ from cases.api.people import StaffSummarySerializer, _record_access_if_limited
 from cases.models import Case, NeedArea, ObjectiveProgress, PlanObjective, PlanReview, ResettlementPlan, SentencePlan
 from cases.selectors import plans as selectors
 from cases.services import plans as services
+from config.api import validated_data
 from risk.api import BAD_REQUEST, NOT_FOUND
 
 FORBIDDEN = OpenApiResponse(description="Only responsible officers and managers can change plans.")
@@ -38,12 +39,6 @@ def _case_in_scope(user, case_id: int) -> Case:
     if case is None:
         raise Http404("Not found")
     return case
-
-
-def _validated(request, serializer_class, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # Serializers -------------------------------------------------------------------------------------------------
@@ -280,7 +275,7 @@ class SentencePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     def create(self, request, *args, **kwargs):
         _writer(request)
-        data = _validated(request, SentencePlanCreateSerializer)
+        data = validated_data(request, SentencePlanCreateSerializer)
         case = _case_in_scope(request.user, data["case"])
         return self._respond(services.plan_start(by=request.user, case=case), status.HTTP_201_CREATED)
 
@@ -293,7 +288,7 @@ class SentencePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()
         _writer(request)
-        data = _validated(request, SentencePlanChangeSerializer, partial=True)
+        data = validated_data(request, SentencePlanChangeSerializer, partial=True)
         return self._respond(services.plan_update(by=request.user, plan=plan, **data))
 
     @extend_schema(
@@ -307,7 +302,7 @@ class SentencePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def complete(self, request, *args, **kwargs):
         plan = self.get_object()
         _writer(request)
-        data = _validated(request, CompleteSerializer)
+        data = validated_data(request, CompleteSerializer)
         return self._respond(services.plan_complete(by=request.user, plan=plan, completed_on=data["completed_on"]))
 
     @extend_schema(
@@ -328,7 +323,7 @@ class SentencePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if request.method == "GET":
             return Response(PlanObjectiveSerializer(plan.objectives.all(), many=True).data)
         _writer(request)
-        data = _validated(request, PlanObjectiveWriteSerializer)
+        data = validated_data(request, PlanObjectiveWriteSerializer)
         objective = services.objective_add(by=request.user, plan=plan, **data)
         return Response(PlanObjectiveSerializer(objective).data, status=status.HTTP_201_CREATED)
 
@@ -352,7 +347,7 @@ class SentencePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         if request.method == "GET":
             return Response(PlanReviewSerializer(plan.reviews.all(), many=True).data)
         _writer(request)
-        data = _validated(request, PlanReviewWriteSerializer)
+        data = validated_data(request, PlanReviewWriteSerializer)
         progress = {}
         for entry in data.pop("progress"):
             if entry["objective"] in progress:
@@ -384,7 +379,7 @@ class PlanObjectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def partial_update(self, request, *args, **kwargs):
         objective = self.get_object()
         _writer(request)
-        data = _validated(request, PlanObjectiveChangeSerializer, partial=True)
+        data = validated_data(request, PlanObjectiveChangeSerializer, partial=True)
         objective = services.objective_update(by=request.user, objective=objective, **data)
         return Response(PlanObjectiveSerializer(objective).data)
 
@@ -419,7 +414,7 @@ class ResettlementPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     )
     def create(self, request, *args, **kwargs):
         _writer(request)
-        data = _validated(request, CustodyScreeningSerializer)
+        data = validated_data(request, CustodyScreeningSerializer)
         case = _case_in_scope(request.user, data.pop("case"))
         plan = services.custody_screening_record(by=request.user, case=case, **data)
         return self._respond(plan, status.HTTP_201_CREATED)
@@ -435,7 +430,7 @@ class ResettlementPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def complete(self, request, *args, **kwargs):
         plan = self.get_object()
         _writer(request)
-        data = _validated(request, ResettlementPlanCompleteSerializer)
+        data = validated_data(request, ResettlementPlanCompleteSerializer)
         return self._respond(services.resettlement_plan_complete(by=request.user, plan=plan, **data))
 
 

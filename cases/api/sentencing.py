@@ -28,6 +28,7 @@ from cases.api.people import StaffSummarySerializer
 from cases.models import CourtAppearance, Disposal, ReferralPanelMeeting, Requirement, RequirementType, Sentence
 from cases.selectors import sentencing as sentencing_selectors
 from cases.services import sentencing as sentencing_services
+from config.api import validated_data
 
 
 @extend_schema_serializer(component_name="SentencingError")
@@ -262,10 +263,8 @@ class SentenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if not sentencing_selectors.can_record_sentencing(self.request.user):
             raise PermissionDenied("Only responsible officers and managers can record sentences.")
 
-    def _validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+    def _validated(self, serializer_class, **kwargs) -> dict:
+        return validated_data(self.request, serializer_class, **kwargs)
 
     def _respond(self, sentence: Sentence, status_code=status.HTTP_200_OK) -> Response:
         """The sentence as it is now (read again with its requirements and meetings)."""

@@ -21,10 +21,11 @@ from cases.selectors import allocation as selectors
 from cases.selectors import case_get_for_user
 from cases.services import allocation as services
 from cases.views.people import _page
-from timeliness.calendar import add_working_days
+from timeliness.registry import service_level
 
-# NPS SL002: allocated by the end of the second full business day after sentence.
-ALLOCATE_WITHIN_WORKING_DAYS = 2
+# NPS SL002: allocated by the end of the second full working day after sentence (limit and calendar as the
+# registry sets them, so the queue and the clock always agree).
+ALLOCATION = service_level("NPS SL002")
 
 
 def _case_for_request(request, pk: int) -> Case:
@@ -69,7 +70,7 @@ def allocation_queue(request):
     page = _page(request, selectors.allocation_queue(request.user))
     rows = []
     for case in page.object_list:
-        allocate_by = add_working_days(case.sentenced_on, ALLOCATE_WITHIN_WORKING_DAYS) if case.sentenced_on else None
+        allocate_by = ALLOCATION.due_from(case.sentenced_on) if case.sentenced_on else None
         rows.append(
             {
                 "case": case,
