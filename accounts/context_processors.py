@@ -1,4 +1,7 @@
-"""Navigation for the base layout: the sections a member of staff can use, with the current one marked."""
+"""Navigation for the base layout: the sections a member of staff can use, with the current one marked.
+
+It reads only the user and their team's provider, which the page header loads anyway: no queries of its own.
+"""
 
 from django.urls import reverse
 
@@ -8,6 +11,39 @@ from risk.rules import can_see_risk_gaps
 
 # Teams of these providers write pre-sentence reports: the NPS for adults, the YOT for children.
 REPORT_WRITING_PROVIDERS = (Provider.ProviderType.NPS_DIVISION, Provider.ProviderType.YOT)
+# Providers that run unpaid work themselves (an NPS case's unpaid work is passed to the CRC: interventions.rules).
+UNPAID_WORK_PROVIDERS = (Provider.ProviderType.CRC, Provider.ProviderType.YOT)
+CASE_HOLDING_ROLES = (User.Role.RESPONSIBLE_OFFICER, User.Role.MANAGER)
+# Delivery sections (issue 5): the page the item opens, and the pages of the section it is marked current on.
+UNPAID_WORK_PAGES = (
+    "interventions:unpaid_work_register",
+    "interventions:unpaid_work_projects",
+    "interventions:unpaid_work_sessions",
+    "interventions:unpaid_work_stood_down",
+)
+PROGRAMME_PAGES = ("interventions:programme_waiting_list", "interventions:programme_groups")
+SERVICE_PAGES = ("interventions:need_area_referrals", "interventions:service_directory")
+
+
+def _section(text: str, pages: tuple[str, ...], current: str) -> dict:
+    return {"text": text, "href": reverse(pages[0]), "active": current in pages}
+
+
+def delivery_sections(user, current: str) -> list[dict]:
+    """Unpaid work for supervisors, and for officers and managers of a CRC or YOT; programmes and services for
+    officers and managers."""
+    if not user.team_id:
+        return []
+    sections = []
+    provider_type = user.team.provider.provider_type
+    if user.role == User.Role.UNPAID_WORK_SUPERVISOR or (
+        user.role in CASE_HOLDING_ROLES and provider_type in UNPAID_WORK_PROVIDERS
+    ):
+        sections.append(_section("Unpaid work", UNPAID_WORK_PAGES, current))
+    if user.role in CASE_HOLDING_ROLES:
+        sections.append(_section("Programmes", PROGRAMME_PAGES, current))
+        sections.append(_section("Services", SERVICE_PAGES, current))
+    return sections
 
 
 def navigation(request):
@@ -24,7 +60,7 @@ def navigation(request):
         items.append({"text": "Team", "href": reverse("cases:team"), "active": current == "cases:team"})
     if (
         user.team_id
-        and user.role in (User.Role.RESPONSIBLE_OFFICER, User.Role.MANAGER)
+        and user.role in CASE_HOLDING_ROLES
         and user.team.provider.provider_type in REPORT_WRITING_PROVIDERS
     ):
         items.append(
@@ -40,6 +76,7 @@ def navigation(request):
         )
     if can_see_risk_gaps(user):
         items.append({"text": "Risk gaps", "href": reverse("risk:gaps"), "active": current == "risk:gaps"})
+    items.extend(delivery_sections(user, current))
     if user.is_staff:
         items.append({"text": "Admin", "href": reverse("admin:index"), "active": False})
     return {"navigation_items": items}

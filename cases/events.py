@@ -24,6 +24,15 @@ SENTENCE_PLAN_COMPLETED = "sentence_plan_completed"
 CUSTODY_SCREENING_COMPLETED = "custody_screening_completed"
 RESETTLEMENT_PLAN_COMPLETED = "resettlement_plan_completed"
 CASE_ENDED = "case_ended"
+# Every appointment outcome (subject "contact:<id>"): interventions recounts the RAR days it may add.
+CONTACT_OUTCOME_RECORDED = "contact_outcome_recorded"
+# Unpaid work (subject "requirement:<id>" of the unpaid work requirement). On allocation, for every unpaid work
+# requirement of the order: NPS SL007 starts for an NPS case (the NPS must pass it to the CRC). When a CRC holds the
+# requirement (allocated to a CRC, or passed over by the NPS) CRC SL005 and SL006 start; the first session booked
+# stops them.
+UNPAID_WORK_REQUIREMENT_ALLOCATED = "unpaid_work_requirement_allocated"
+UNPAID_WORK_WITH_CRC = "unpaid_work_with_crc"
+UNPAID_WORK_ARRANGED = "unpaid_work_arranged"
 # The case moved to another officer, team or provider (case already saved with the new holder): open clocks
 # take the new provider type and alerts for people who no longer hold the case close.
 TRANSFERRED = "transferred"

@@ -233,7 +233,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Several endpoints share the disposal choices: one named component for all of them.
-    "ENUM_NAME_OVERRIDES": {"DisposalEnum": "cases.models.sentencing.Disposal"},
+    "ENUM_NAME_OVERRIDES": {
+        "DisposalEnum": "cases.models.sentencing.Disposal",
+        "RequirementStatusEnum": "cases.models.sentencing.Requirement.Status",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from our own static files, not a CDN.
@@ -271,6 +274,16 @@ RISK_ASSESSMENT_REVIEW_MONTHS = env.int("RISK_ASSESSMENT_REVIEW_MONTHS", default
 
 # Service levels (timeliness/registry.py). The sentence plan limit was 10 days, later revised nationally to 15.
 SENTENCE_PLAN_DAYS = env.int("SENTENCE_PLAN_DAYS", default=10)
+# Delivering the order (interventions/). A RAR requirement with no delivered activity for this many days is
+# flagged on the officer's caseload and the manager's team list.
+RAR_INACTIVITY_DAYS = env.int("RAR_INACTIVITY_DAYS", default=28)
+# Unpaid work: at least this many hours must be offered each week (shared/DOMAIN.md section 3).
+UNPAID_WORK_MINIMUM_WEEKLY_HOURS = env.int("UNPAID_WORK_MINIMUM_WEEKLY_HOURS", default=7)
+# Unpaid work must be completed within this many months of the order (the 12-month rule).
+UNPAID_WORK_COMPLETION_MONTHS = env.int("UNPAID_WORK_COMPLETION_MONTHS", default=12)
+# Share of the hours ordered that may be credited for education and training (national guidance allows up to
+# 30% of the hours to be spent on education, training and employment support).
+UNPAID_WORK_EDUCATION_TRAINING_PERCENT = env.int("UNPAID_WORK_EDUCATION_TRAINING_PERCENT", default=30)
 # An alert is raised for the responsible officer this many working days before a clock is due.
 ALERT_DUE_SOON_WORKING_DAYS = env.int("ALERT_DUE_SOON_WORKING_DAYS", default=2)
 # Per service level: "working" or "calendar" days, overriding the defaults in timeliness/registry.py.

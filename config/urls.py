@@ -15,6 +15,11 @@ from cases.api import court as court_api
 from cases.api import plans as plans_api
 from cases.api import sentencing as sentencing_api
 from config.health import health
+from interventions.api import delivery as delivery_api
+from interventions.api import programmes as programmes_api
+from interventions.api import rar as rar_api
+from interventions.api import referrals as referrals_api
+from interventions.api import unpaid_work as unpaid_work_api
 from risk.api import register as register_risk_api
 from timeliness import api as timeliness_api
 
@@ -22,7 +27,19 @@ router = DefaultRouter()
 router.register("people", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 register_risk_api(router)
-for stage_api in (court_api, sentencing_api, allocation_api, contacts_api, plans_api, timeliness_api):
+for stage_api in (
+    court_api,
+    sentencing_api,
+    allocation_api,
+    contacts_api,
+    plans_api,
+    timeliness_api,
+    delivery_api,
+    rar_api,
+    unpaid_work_api,
+    programmes_api,
+    referrals_api,
+):
     stage_api.register(router)
 
 admin.site.site_header = "Probation case management: administration"
@@ -59,4 +76,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("risk.urls")),
     path("", include("timeliness.urls")),
+    path("", include("interventions.urls")),
 ]

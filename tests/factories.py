@@ -4,7 +4,7 @@ Every factory saves a row that passes `full_clean()`. Names, codes and CRNs come
 two objects built in the same test never collide on a unique field.
 """
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -510,3 +510,118 @@ class ClockFactory(factory.django.DjangoModelFactory):
     provider_type = factory.LazyAttribute(lambda o: o.case.provider.provider_type)
     started_on = factory.LazyFunction(timezone.localdate)
     due_on = factory.LazyAttribute(lambda o: o.started_on + timedelta(days=5))
+
+
+# Delivering the order (interventions/) ---------------------------------------------------------------------
+
+
+def programme(code: str = "thinking_skills"):
+    """A programme seeded by migration interventions 0002 (thinking_skills, building_better_relationships...)."""
+    from interventions.models import Programme
+
+    return Programme.objects.get(code=code)
+
+
+class RehabilitationActivityFactory(factory.django.DjangoModelFactory):
+    """A one-to-one RAR activity on a booked appointment of the requirement's case (no outcome yet)."""
+
+    class Meta:
+        model = "interventions.RehabilitationActivity"
+
+    requirement = factory.SubFactory(RequirementFactory)
+    contact = factory.SubFactory(ContactFactory, case=factory.SelfAttribute("..requirement.sentence.case"))
+    activity_type = "one_to_one"
+    need_area = "thinking_and_behaviour"
+    activity_date = factory.LazyAttribute(lambda o: timezone.localdate(o.contact.starts_at))
+    duration_minutes = 60
+    delivered_by = factory.LazyAttribute(lambda o: o.contact.staff)
+    delivered_by_organisation = factory.LazyAttribute(lambda o: "" if o.delivered_by else "Partner service")
+    recorded_by = factory.LazyAttribute(lambda o: o.contact.recorded_by)
+
+
+class UnpaidWorkProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.UnpaidWorkProject"
+
+    provider = factory.SubFactory(ProviderFactory, provider_type=Provider.ProviderType.CRC)
+    name = factory.Sequence(lambda n: f"Community garden {n}")
+    project_type = "group_placement"
+    location = "Park Road allotments"
+
+
+class UnpaidWorkSessionFactory(factory.django.DjangoModelFactory):
+    """A scheduled 09:00 to 16:00 session (420 minutes) today with 8 places."""
+
+    class Meta:
+        model = "interventions.UnpaidWorkSession"
+
+    project = factory.SubFactory(UnpaidWorkProjectFactory)
+    session_date = factory.LazyFunction(timezone.localdate)
+    start_time = time(9, 0)
+    end_time = time(16, 0)
+    capacity = 8
+    created_by = factory.SubFactory(ManagerFactory)
+
+
+class UnpaidWorkAttendanceFactory(factory.django.DjangoModelFactory):
+    """A booking on a session for an unpaid work requirement (no outcome yet)."""
+
+    class Meta:
+        model = "interventions.UnpaidWorkAttendance"
+
+    session = factory.SubFactory(UnpaidWorkSessionFactory)
+    requirement = factory.SubFactory(
+        RequirementFactory, requirement_type=factory.LazyFunction(lambda: requirement_type("unpaid_work")), hours=100
+    )
+    scheduled_minutes = factory.LazyAttribute(lambda o: o.session.minutes)
+    booked_by = factory.LazyAttribute(lambda o: o.session.created_by)
+
+
+class ProgrammeGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.ProgrammeGroup"
+
+    programme = factory.LazyFunction(programme)
+    provider = factory.SubFactory(ProviderFactory, provider_type=Provider.ProviderType.CRC)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    location = "Probation office"
+    capacity = 10
+    created_by = factory.SubFactory(ManagerFactory)
+
+
+class ProgrammeReferralFactory(factory.django.DjangoModelFactory):
+    """A referral (waiting for a suitability decision) for an accredited programme requirement."""
+
+    class Meta:
+        model = "interventions.ProgrammeReferral"
+
+    requirement = factory.SubFactory(
+        RequirementFactory,
+        requirement_type=factory.LazyFunction(lambda: requirement_type("accredited_programme")),
+        programme_name="Thinking Skills Programme",
+        sessions=19,
+    )
+    programme = factory.LazyFunction(programme)
+    referred_on = factory.LazyFunction(timezone.localdate)
+    referred_by = factory.SubFactory(OfficerFactory)
+
+
+class ServiceProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.ServiceProvider"
+
+    name = factory.Sequence(lambda n: f"Housing advice service {n}")
+    kind = "partner_agency"
+
+
+class ServiceReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.ServiceReferral"
+
+    case = factory.SubFactory(CaseFactory)
+    service_provider = factory.SubFactory(ServiceProviderFactory)
+    need_area = "accommodation"
+    referred_on = factory.LazyFunction(timezone.localdate)
+    referred_by = factory.LazyAttribute(lambda o: o.case.responsible_officer or OfficerFactory())
+    reason_for_referral = "Needs help finding a tenancy."

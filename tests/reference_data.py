@@ -9,7 +9,11 @@ from importlib import import_module
 
 from django.apps import apps
 
-DATA_MIGRATIONS = ("cases.migrations.0003_reference_data", "risk.migrations.0002_registration_types")
+DATA_MIGRATIONS = (
+    "cases.migrations.0003_reference_data",
+    "risk.migrations.0002_registration_types",
+    "interventions.migrations.0002_programme_catalogue",
+)
 
 
 def reseed() -> None:

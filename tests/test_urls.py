@@ -137,6 +137,13 @@ def url_values(org):
         "format": "json",  # DRF format suffixes
         "url": "no-such-admin-page/",  # admin catch-all
         "code": "weapons",  # API registration types, by code
+        # Delivering the order (interventions/): ids that need not exist (a missing one is a 404 once signed in).
+        "requirement_id": 1,
+        "referral_id": 1,
+        "session_id": 1,
+        "attendance_id": 1,
+        "group_id": 1,
+        "need_area": "accommodation",
     }
 
 

@@ -200,6 +200,41 @@ SERVICE_LEVELS: tuple[ServiceLevel, ...] = (
     ),
 )
 
+# Unpaid work (shared/DOMAIN.md section 3). NPS SL007 counts working days like the other 5-day clocks; CRC SL005
+# and SL006 count calendar days (28 and 7: whole weeks, which is how the work is arranged). The CRC clocks run
+# for an NPS case too, from the day its requirement reaches the CRC.
+SERVICE_LEVELS += (
+    ServiceLevel(
+        code="NPS SL007",
+        name="Unpaid work requirement passed to the CRC within 5 days of allocation to the NPS",
+        start_event=events.UNPAID_WORK_REQUIREMENT_ALLOCATED,
+        stop_event=events.UNPAID_WORK_WITH_CRC,
+        target_percent=Decimal("97"),
+        provider_types=(NPS,),
+        limit_days=5,
+    ),
+    ServiceLevel(
+        code="CRC SL005",
+        name="Unpaid work arranged within 28 days of the requirement reaching the CRC",
+        start_event=events.UNPAID_WORK_WITH_CRC,
+        stop_event=events.UNPAID_WORK_ARRANGED,
+        target_percent=Decimal("97"),
+        provider_types=(CRC, NPS),
+        limit_days=28,
+        working_days=False,
+    ),
+    ServiceLevel(
+        code="CRC SL006",
+        name="Unpaid work arranged within 7 days of the requirement reaching the CRC",
+        start_event=events.UNPAID_WORK_WITH_CRC,
+        stop_event=events.UNPAID_WORK_ARRANGED,
+        target_percent=Decimal("75"),
+        provider_types=(CRC, NPS),
+        limit_days=7,
+        working_days=False,
+    ),
+)
+
 BY_CODE: dict[str, ServiceLevel] = {level.code: level for level in SERVICE_LEVELS}
 
 

@@ -55,7 +55,7 @@ def _stop(clock: Clock, *, on, by, status: str | None = None) -> None:
 
 # Stop events about one record stop only that record's clock: a case can have two reports requested (one
 # per hearing), and delivering one must not stop the other's clock.
-SUBJECT_SPECIFIC_STOPS = frozenset({events.REPORT_DELIVERED})
+SUBJECT_SPECIFIC_STOPS = frozenset({events.REPORT_DELIVERED, events.UNPAID_WORK_WITH_CRC, events.UNPAID_WORK_ARRANGED})
 
 
 def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:

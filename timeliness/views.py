@@ -100,6 +100,9 @@ EVENT_LABELS = {
     events.CUSTODY_SCREENING_COMPLETED: "The basic custody screening is completed",
     events.RESETTLEMENT_PLAN_COMPLETED: "The resettlement plan is completed",
     events.CASE_ENDED: "The case ends",
+    events.UNPAID_WORK_REQUIREMENT_ALLOCATED: "A case with unpaid work is allocated",
+    events.UNPAID_WORK_WITH_CRC: "The CRC holds the unpaid work (allocated to it, or passed over by the NPS)",
+    events.UNPAID_WORK_ARRANGED: "The first unpaid work session is booked",
 }
 PROVIDER_LABELS = {
     registry.NPS: "National Probation Service",

@@ -17,6 +17,7 @@ from cases.models.sentencing import (
     Requirement,
     RequirementType,
     Sentence,
+    TerminationReason,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "PreSentenceReport",
     "ReferralPanelMeeting",
     "Requirement",
+    "TerminationReason",
     "RequirementType",
     "ResettlementPlan",
     "Sentence",

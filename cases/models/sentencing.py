@@ -197,8 +197,22 @@ class RequirementType(models.Model):
         return self.name
 
 
+class TerminationReason(models.TextChoices):
+    """Why a requirement ended without being completed positively."""
+
+    REVOKED = "revoked", "Order revoked by the court"
+    BREACHED = "breached", "Breached and re-sentenced"
+    AMENDED = "amended", "Removed when the court amended the order"
+    TIME_EXPIRED = "time_expired", "Order ended before it was completed"
+    UNSUITABLE = "unsuitable", "Found unsuitable (no alternative in the order)"
+    DIED = "died", "The person died"
+    OTHER = "other", "Other"
+
+
 class Requirement(models.Model):
     """One requirement the court attached to an order."""
+
+    TerminationReason = TerminationReason
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -219,6 +233,20 @@ class Requirement(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # Progress, kept by the interventions services from their own rows (recounted on every change), so that
+    # the database itself refuses more days or hours than the court ordered.
+    rar_days_delivered = models.PositiveSmallIntegerField(
+        "RAR days delivered",
+        default=0,
+        help_text="Calendar days with at least one attended, complied rehabilitation activity.",
+    )
+    last_rar_activity_on = models.DateField(null=True, blank=True)
+    unpaid_work_minutes_credited = models.PositiveIntegerField(default=0)
+    # Outcome, recorded when the requirement ends (CRC SL010: unpaid work completed positively).
+    ended_on = models.DateField(null=True, blank=True)
+    completed_positively = models.BooleanField(null=True, blank=True)
+    termination_reason = models.CharField(max_length=30, choices=TerminationReason.choices, blank=True)
+    outcome_notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -226,6 +254,39 @@ class Requirement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["active", "completed", "terminated"]), name="requirement_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_days__isnull=False, rar_days_delivered__lte=F("maximum_days"))
+                | Q(maximum_days__isnull=True, rar_days_delivered=0),
+                name="requirement_rar_days_within_maximum",
+                violation_error_message="The rehabilitation activity days delivered cannot exceed the court's maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=False, unpaid_work_minutes_credited__lte=F("hours") * 60)
+                | Q(hours__isnull=True, unpaid_work_minutes_credited=0),
+                name="requirement_unpaid_work_within_hours",
+                violation_error_message="The unpaid work hours credited cannot exceed the hours ordered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_on__isnull=True, completed_positively__isnull=True)
+                | (
+                    Q(status="completed", ended_on__isnull=False, completed_positively=True)
+                    & (Q(hours__isnull=True) | Q(unpaid_work_minutes_credited=F("hours") * 60))
+                )
+                | (
+                    Q(status="terminated", ended_on__isnull=False, completed_positively=False)
+                    & ~Q(termination_reason="")
+                ),
+                name="requirement_outcome_matches_status",
+                violation_error_message=(
+                    "An ended requirement has its end date and outcome; it is completed positively only when "
+                    "every hour of unpaid work is done, and a requirement ended otherwise needs a reason."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("start_date")),
+                name="requirement_ended_not_before_start",
+                violation_error_message="A requirement cannot end before it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(maximum_days__isnull=True) | Q(maximum_days__gte=1, maximum_days__lte=365),

@@ -11,14 +11,15 @@ Anyone outside the scope gets "not found", never "forbidden", so existence is no
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Address, Case, Contact, Person, PersonAccessLimit
+from cases.models import Address, Case, Contact, Person, PersonAccessLimit, Requirement
 
 NOTHING = Q(pk__in=[])
 
@@ -126,16 +127,57 @@ def with_contact_dates(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def rar_inactivity_condition(*, today: date | None = None, days: int | None = None) -> Q:
+    """Requirements (a filter on cases.Requirement) flagged for no rehabilitation activity (issue 5, item 1).
+
+    An active RAR requirement with days still to deliver, that started at least `days` (RAR_INACTIVITY_DAYS,
+    default 28) days ago and whose last day of attended, complied activity (`last_rar_activity_on`, kept by
+    interventions.services.rar) is empty or at least that many days ago. Reads only cases.Requirement's own
+    columns, so the caseload and team pages add it to their query (interventions.selectors.rar uses it too).
+    """
+    today = today or timezone.localdate()
+    days = settings.RAR_INACTIVITY_DAYS if days is None else days
+    cutoff = today - timedelta(days=days)
+    return Q(
+        requirement_type__counts_as_rar=True,
+        status=Requirement.Status.ACTIVE,
+        start_date__lte=cutoff,
+        rar_days_delivered__lt=F("maximum_days"),
+    ) & (Q(last_rar_activity_on__isnull=True) | Q(last_rar_activity_on__lte=cutoff))
+
+
+def rar_inactivity_period(days: int | None = None) -> str:
+    """The inactivity period in words: "4 weeks" when it is whole weeks, else "30 days"."""
+    days = settings.RAR_INACTIVITY_DAYS if days is None else days
+    if days and days % 7 == 0:
+        weeks = days // 7
+        return f"{weeks} week{'' if weeks == 1 else 's'}"
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
+def with_rar_inactivity(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `rar_inactive` (the case has a requirement flagged by rar_inactivity_condition) and
+    `rar_inactivity_period` (the period in words, for the tag "No RAR activity for 4 weeks"): both in the
+    list's own SELECT, no query per row."""
+    flagged = Requirement.objects.filter(sentence__case_id=OuterRef("pk")).filter(rar_inactivity_condition())
+    return cases.annotate(
+        rar_inactive=Exists(flagged),
+        rar_inactivity_period=Value(rar_inactivity_period(), output_field=CharField()),
+    )
+
+
 def caseload_for_officer(*, user: User, sort: str = "name") -> QuerySet[Case]:
-    """The officer's own active cases ("My caseload"), each with its next appointment and last contact."""
+    """The officer's own active cases ("My caseload"), each with its next appointment, last contact and RAR
+    inactivity flag."""
     queryset = (
         cases_visible_to(user).filter(responsible_officer=user, status=Case.Status.ACTIVE).select_related("person")
     )
-    return _ordered(with_contact_dates(queryset), sort)
+    return _ordered(with_rar_inactivity(with_contact_dates(queryset)), sort)
 
 
 def team_cases(*, user: User, officer_id: int | None = None, sort: str = "name") -> QuerySet[Case]:
-    """Active cases of the user's team that the user may see, optionally for one officer."""
+    """Active cases of the user's team that the user may see, optionally for one officer, each with its RAR
+    inactivity flag (with_rar_inactivity)."""
     if not user.team_id:
         return Case.objects.none()
     queryset = (
@@ -145,7 +187,7 @@ def team_cases(*, user: User, officer_id: int | None = None, sort: str = "name")
     )
     if officer_id:
         queryset = queryset.filter(responsible_officer_id=officer_id)
-    return _ordered(queryset, sort)
+    return _ordered(with_rar_inactivity(queryset), sort)
 
 
 def team_officers_with_caseloads(*, user: User) -> QuerySet[User]:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Provider, Team, User
 from cases import events
-from cases.models import Case, OfficerAssignment, Person, Sentence, age_on
+from cases.models import Case, OfficerAssignment, Person, Requirement, Sentence, age_on
 from cases.rules import can_allocate_case, can_transfer_case
 from config.history import save_with_history
 
@@ -248,7 +248,25 @@ def case_allocate(
         disposal=sentence.disposal,
         in_custody=sentence.is_custodial and sentence.released_on is None,
     )
+    _publish_unpaid_work_allocated(case=case, sentence=sentence, on=on, by=by)
     return case
+
+
+def _publish_unpaid_work_allocated(*, case: Case, sentence: Sentence, on: date, by: User) -> None:
+    """For each active unpaid work requirement: UNPAID_WORK_REQUIREMENT_ALLOCATED (NPS SL007 starts for an NPS
+    case, which must pass the requirement to the CRC), and UNPAID_WORK_WITH_CRC when a CRC holds the case
+    (CRC SL005 and SL006 start: the CRC arranges the work)."""
+    requirements = Requirement.objects.filter(
+        sentence=sentence, requirement_type__is_unpaid_work=True, status=Requirement.Status.ACTIVE
+    ).values_list("pk", flat=True)
+    for requirement_id in requirements:
+        names = [events.UNPAID_WORK_REQUIREMENT_ALLOCATED]
+        if case.provider.provider_type == Provider.ProviderType.CRC:
+            names.append(events.UNPAID_WORK_WITH_CRC)
+        for name in names:
+            events.publish(
+                name, case=case, subject=f"requirement:{requirement_id}", on=on, by=by, disposal=sentence.disposal
+            )
 
 
 @transaction.atomic

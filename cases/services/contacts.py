@@ -213,7 +213,8 @@ def appointment_record_outcome(
     """Record what happened at an appointment, once it has started. An outcome is never overwritten.
 
     An acceptable absence needs its reason (and details when the reason is "other"); other outcomes have
-    none. An attended outcome publishes APPOINTMENT_ATTENDED (not on an ended case, whose clocks are closed).
+    none. Every outcome publishes CONTACT_OUTCOME_RECORDED (a RAR activity may count as a day); an attended
+    outcome also publishes APPOINTMENT_ATTENDED (not on an ended case, whose clocks are closed).
     """
     contact = (
         Contact.objects.select_for_update(of=("self",)).select_related("case__provider", "outcome").get(pk=contact.pk)
@@ -262,6 +263,13 @@ def appointment_record_outcome(
     save_with_history(contact, by=by, reason=f"Outcome recorded: {outcome.name}")
 
     case = contact.case
+    events.publish(
+        events.CONTACT_OUTCOME_RECORDED,
+        case=case,
+        subject=f"contact:{contact.pk}",
+        on=timezone.localdate(contact.starts_at),
+        by=by,
+    )
     if outcome.attended and case.status != Case.Status.ENDED:
         _publish_attended(by=by, case=case, on=timezone.localdate(contact.starts_at))
     return contact

@@ -1,9 +1,11 @@
 """My caseload: the officer's own active cases, sortable, 25 to a page."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -169,3 +171,58 @@ def test_home_redirects_to_the_caseload(org, client_for):
 
     assert response.status_code == 302
     assert response["Location"] == URL
+
+
+def _rar(case, *, started: date, last_activity: date | None = None):
+    """A 20-day RAR on the case's order, its last day of activity as the RAR services would keep it."""
+    sentence = factories.SentenceFactory(case=case, sentence_date=started)
+    return factories.RequirementFactory(
+        sentence=sentence, last_rar_activity_on=last_activity, rar_days_delivered=1 if last_activity else 0
+    )
+
+
+@pytest.fixture
+def rar_caseload(org):
+    """Today is 25 November 2026: 28 days ago was 28 October."""
+    with time_machine.travel(timezone.make_aware(datetime(2026, 11, 25, 12, 0)), tick=False):
+        quiet = factories.CaseFactory(responsible_officer=org.officer, person__crn="Q100000")
+        _rar(quiet, started=date(2026, 9, 1), last_activity=date(2026, 10, 28))  # 28 days without activity
+        recent = factories.CaseFactory(responsible_officer=org.officer, person__crn="R100000")
+        _rar(recent, started=date(2026, 9, 1), last_activity=date(2026, 10, 29))  # 27 days
+        new = factories.CaseFactory(responsible_officer=org.officer, person__crn="N100000")
+        _rar(new, started=date(2026, 10, 29))  # started 27 days ago, nothing yet: not flagged yet
+        never = factories.CaseFactory(responsible_officer=org.officer, person__crn="V100000")
+        _rar(never, started=date(2026, 10, 28))  # started 28 days ago, nothing at all
+        factories.CaseFactory(responsible_officer=org.officer, person__crn="W100000")  # no RAR
+        yield
+
+
+def _flags(response) -> dict[str, bool]:
+    return {case.person.crn: case.rar_inactive for case in response.context["page_obj"]}
+
+
+def test_rar_inactivity_tag(org, client_for, rar_caseload):
+    response = client_for(org.officer).get(URL)
+
+    assert _flags(response) == {
+        "Q100000": True,
+        "R100000": False,
+        "N100000": False,
+        "V100000": True,
+        "W100000": False,
+    }
+    html = response.content.decode()
+    assert html.count('data-testid="rar-inactive-tag">No RAR activity for 4 weeks<') == 2
+
+
+def test_rar_inactivity_period_is_a_setting(org, client_for, rar_caseload, settings):
+    settings.RAR_INACTIVITY_DAYS = 30
+    response = client_for(org.officer).get(URL)
+
+    assert {crn for crn, flagged in _flags(response).items() if flagged} == set()
+
+    settings.RAR_INACTIVITY_DAYS = 20
+    response = client_for(org.officer).get(URL)
+
+    assert {crn for crn, flagged in _flags(response).items() if flagged} == {"Q100000", "R100000", "N100000", "V100000"}
+    assert "No RAR activity for 20 days" in response.content.decode()

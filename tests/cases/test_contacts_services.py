@@ -464,7 +464,7 @@ class TestClocks:
 
         assert _clock(case, "NPS SL003R").status == Clock.Status.OPEN
         assert not Clock.objects.filter(case=case, service_level__in=["NPS SL005R", "NPS SL006R"]).exists()
-        assert [event.name for event in published] == [events.ALLOCATED]
+        assert [event.name for event in published] == [events.ALLOCATED, events.CONTACT_OUTCOME_RECORDED]
 
     def test_custody_not_yet_released_opens_no_plan_clock(self, org, frozen, published):
         case = _case(org)
@@ -543,7 +543,7 @@ class TestClocks:
         assert open_clock.status == Clock.Status.MET
         assert not Clock.objects.filter(case=case).exclude(pk=open_clock.pk).exists()
 
-    def test_an_ended_case_publishes_nothing(self, org, frozen, published):
+    def test_an_ended_case_publishes_only_the_outcome(self, org, frozen, published):
         case = _case(org)
         contact = _past_appointment(case, starts_at=at(date(2026, 3, 2), 9))
         factories.SentenceFactory(case=case, sentence_date=date(2026, 2, 2))
@@ -553,7 +553,7 @@ class TestClocks:
 
         contact.refresh_from_db()
         assert contact.outcome.code == "attended_complied"
-        assert published == []
+        assert [event.name for event in published] == [events.CONTACT_OUTCOME_RECORDED]
         assert not Clock.objects.filter(case=case).exists()
 
 

@@ -108,13 +108,13 @@ class TestCaseEnd:
 
 
 class TestAppointmentDates:
-    def test_an_appointment_before_the_sentence_opens_no_plan_clock_and_publishes_nothing(self, org, published):
+    def test_an_appointment_before_the_sentence_opens_no_plan_clock_nor_stops_any(self, org, published):
         case = factories.CaseFactory(responsible_officer=org.officer)
         factories.SentenceFactory(case=case, sentence_date=date(2026, 11, 2))
 
         attend(org, case, date(2026, 10, 26))  # seen while the report was prepared
 
-        assert published == []
+        assert [event.name for event in published] == [events.CONTACT_OUTCOME_RECORDED]
         assert not Clock.objects.filter(case=case).exists()
 
     def test_an_appointment_on_the_day_of_sentence_counts(self, org):

@@ -4,6 +4,8 @@ Each test builds 10 rows, counts the queries of one request, grows the data to 2
 again. The counts must be equal, and equal to the pinned number, so any new query shows up here.
 """
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -54,6 +56,35 @@ def test_caseload(org, client_for):
         reverse("cases:caseload"),
         lambda n: factories.CaseFactory.create_batch(n, responsible_officer=org.officer),
         expected=PINNED["caseload"],
+    )
+
+
+def _cases_with_quiet_rar(officers):
+    """Active cases each with a RAR requirement that has had no activity for months (flagged on the lists)."""
+
+    def make(count):
+        for index in range(count):
+            case = factories.CaseFactory(responsible_officer=officers[index % len(officers)])
+            factories.RequirementFactory(sentence=factories.SentenceFactory(case=case, sentence_date=date(2025, 1, 6)))
+
+    return make
+
+
+def test_caseload_rar_inactivity_flag_costs_no_query(org, client_for):
+    _assert_constant(
+        client_for(org.officer),
+        reverse("cases:caseload"),
+        _cases_with_quiet_rar([org.officer]),
+        expected=PINNED["caseload"],
+    )
+
+
+def test_team_page_rar_inactivity_flag_costs_no_query(org, client_for):
+    _assert_constant(
+        client_for(org.manager),
+        reverse("cases:team"),
+        _cases_with_quiet_rar([org.officer, org.colleague, org.manager]),
+        expected=PINNED["team"],
     )
 
 

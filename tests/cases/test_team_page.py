@@ -1,7 +1,11 @@
 """Team page: officers with their active-case counts, the team's active cases, filter by officer."""
 
+from datetime import date, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 
@@ -100,3 +104,25 @@ def test_staff_without_a_team_are_forbidden(org, client_for, role):
 
     assert response.status_code == 403
     assert "You do not have access to this page" in response.content.decode()
+
+
+def test_rar_inactivity_tag_on_the_team_page(org, client_for, settings):
+    settings.RAR_INACTIVITY_DAYS = 21
+    with time_machine.travel(timezone.make_aware(datetime(2026, 11, 25, 12, 0)), tick=False):
+        quiet = factories.CaseFactory(responsible_officer=org.colleague, person__crn="Q200000")
+        factories.RequirementFactory(sentence=factories.SentenceFactory(case=quiet, sentence_date=date(2026, 9, 1)))
+        busy = factories.CaseFactory(responsible_officer=org.officer, person__crn="B200000")
+        factories.RequirementFactory(
+            sentence=factories.SentenceFactory(case=busy, sentence_date=date(2026, 9, 1)),
+            rar_days_delivered=3,
+            last_rar_activity_on=date(2026, 11, 20),
+        )
+
+        response = client_for(org.manager).get(URL)
+
+    assert {case.person.crn: case.rar_inactive for case in response.context["page_obj"]} == {
+        "Q200000": True,
+        "B200000": False,
+    }
+    html = response.content.decode()
+    assert html.count('data-testid="rar-inactive-tag">No RAR activity for 3 weeks<') == 1

@@ -8,7 +8,7 @@ The alert scan is run for a later day where a clock is not yet due today (timeli
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -18,6 +18,7 @@ from accounts import services as accounts_services
 from cases import services as cases_services
 from cases.models import Case, Contact, Sentence, SentencePlan
 from cases.services import court as court_services
+from interventions.services import unpaid_work as unpaid_work_services
 from risk import services as risk_services
 from tests.reference_data import reseed
 from timeliness.calendar import add_working_days
@@ -37,6 +38,10 @@ def journey():
     nps = accounts_services.provider_create(
         by=None, name="NPS North West", code="N01", provider_type="nps_division", region=region
     )
+    crc = accounts_services.provider_create(
+        by=None, name="Greater Manchester CRC", code="C04", provider_type="crc", region=region
+    )
+    crc_team = accounts_services.team_create(by=None, provider=crc, name="Unpaid Work Central", code="C04UW")
     court_team = accounts_services.team_create(by=None, provider=nps, name="Manchester Court Team", code="N01CT")
     field_team = accounts_services.team_create(by=None, provider=nps, name="Manchester North", code="N01MN")
     court = accounts_services.court_create(
@@ -48,6 +53,7 @@ def journey():
         ("officer", "Olivia", "responsible_officer", field_team),
         ("colleague", "Colin", "responsible_officer", field_team),
         ("manager", "Maya", "manager", field_team),
+        ("crc.manager", "Cath", "manager", crc_team),
     ]:
         staff[username] = accounts_services.staff_create(
             by=None,
@@ -193,6 +199,34 @@ def test_sentence_allocate_first_appointment_and_plan_with_alerts(page, live_ser
     assert "No unread alerts" in _panel(page)
     assert not _open_alerts("manager", "NPS SL002").exists()
     assert Clock.objects.get(pk=sl002.pk).status == Clock.Status.MET
+
+    # Meanwhile, other staff through the services: the NPS passes the unpaid work to the CRC the same day (NPS SL007
+    # met) and the CRC books the first session for tomorrow (CRC SL005 and SL006 met): no unpaid work clock runs on.
+    unpaid_work = sentence.requirements.get(requirement_type__code="unpaid_work")
+    unpaid_work_services.unpaid_work_transfer(by=journey["staff"]["manager"], requirement=unpaid_work)
+    crc_manager = journey["staff"]["crc.manager"]
+    project = unpaid_work_services.project_create(
+        by=crc_manager,
+        provider=crc_manager.team.provider,
+        name="Heaton Park conservation",
+        project_type="group_placement",
+        location="Heaton Park, Manchester",
+    )
+    session = unpaid_work_services.session_create(
+        by=crc_manager,
+        project=project,
+        session_date=today + timedelta(days=1),
+        start_time=time(9),
+        end_time=time(16),
+        capacity=8,
+    )
+    unpaid_work_services.attendance_book(by=crc_manager, session=session, requirement=unpaid_work)
+    unpaid_work_clocks = Clock.objects.filter(case=case, subject=f"requirement:{unpaid_work.pk}")
+    assert dict(unpaid_work_clocks.values_list("service_level", "status")) == {
+        "NPS SL007": "met",
+        "CRC SL005": "met",
+        "CRC SL006": "met",
+    }
 
     # The first appointment clock runs; three working days on it is due soon and Olivia is alerted.
     sl003 = Clock.objects.get(case=case, service_level="NPS SL003R", status=Clock.Status.OPEN)

@@ -267,7 +267,7 @@ class TestServiceLevelsPage:
             _text(row)
             for row in re.findall(r'data-testid="service-level-row">(.*?)</tr>', response.content.decode(), re.S)
         ]
-        assert len(rows) == 11
+        assert len(rows) == 14
         assert rows[0] == (
             "NPS SL001 Pre-sentence report delivered by the court's due date National Probation Service "
             "The court asks for a pre-sentence report The report is delivered to the court The date the court set "
@@ -278,5 +278,8 @@ class TestServiceLevelsPage:
         )
         sl005r = next(row for row in rows if row.startswith("NPS SL005R"))
         assert "15 working days" in sl005r
-        assert rows[-1].endswith("5 calendar days Calendar days 95%")
-        assert "Community Rehabilitation Companies" in rows[-1]
+        sl013 = next(row for row in rows if row.startswith("CRC SL013"))
+        assert sl013.endswith("5 calendar days Calendar days 95%")
+        assert "Community Rehabilitation Companies" in sl013
+        sl006 = next(row for row in rows if row.startswith("CRC SL006"))
+        assert sl006.endswith("7 calendar days Calendar days 75%")

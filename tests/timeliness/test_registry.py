@@ -19,6 +19,9 @@ ALL_CODES = [
     "CRC SL003",
     "CRC SL004",
     "CRC SL013",
+    "NPS SL007",
+    "CRC SL005",
+    "CRC SL006",
 ]
 
 
@@ -29,11 +32,13 @@ def _event(name, on, **kwargs):
     return events.CaseEvent(name=name, case=None, subject="sentence:1", on=on, by=None, **kwargs)
 
 
-def test_the_registry_holds_the_issue_4_service_levels():
+def test_the_registry_holds_the_service_levels_of_issues_4_and_5():
     assert [level.code for level in registry.SERVICE_LEVELS] == ALL_CODES
     assert registry.service_level("NPS SL002").target_percent == 95
     assert registry.service_level("CRC SL013").target_percent == 95
     assert registry.service_level("NPS SL003R").target_percent == 97
+    assert registry.service_level("CRC SL006").target_percent == 75
+    assert registry.service_level("CRC SL005").calendar_label == "calendar days"
 
 
 # (code, event, started on, due on) with the default calendars (working days) and SENTENCE_PLAN_DAYS=10.
@@ -64,6 +69,15 @@ DUE_DATES = [
     # 5 working days from screening on Christmas Eve 2027 (substitutes Monday 27 and Tuesday 28 December, and
     # Monday 3 January 2028 for New Year's Day on a Saturday).
     ("CRC SL013", _event(events.CUSTODY_SCREENING_COMPLETED, date(2027, 12, 24)), date(2028, 1, 5)),
+    # Unpaid work: 5 working days from allocation to the NPS on Thursday 24 December 2026 (Christmas, Boxing Day's
+    # substitute Monday 28 December and New Year's Day skipped); the CRC's 28 and 7 calendar days run through them.
+    (
+        "NPS SL007",
+        _event(events.UNPAID_WORK_REQUIREMENT_ALLOCATED, date(2026, 12, 24), disposal="community_order"),
+        date(2027, 1, 5),
+    ),
+    ("CRC SL005", _event(events.UNPAID_WORK_WITH_CRC, date(2026, 12, 24)), date(2027, 1, 21)),
+    ("CRC SL006", _event(events.UNPAID_WORK_WITH_CRC, date(2026, 12, 24)), date(2026, 12, 31)),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Forms for delivering the order, one module per kind of delivery."""
