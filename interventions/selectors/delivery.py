@@ -11,9 +11,18 @@ queries however many requirements and referrals the case has.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -21,7 +30,11 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, Requirement, Sentence, TerminationReason
 from cases.selectors import cases_visible_to
+from cases.selectors.people import rar_inactivity_condition
+from cases.selectors.people import rar_inactivity_period as inactivity_period_text
+from interventions.formatting import hours_text
 from interventions.models import ProgrammeReferral, ProgrammeSessionAttendance, ServiceReferral
+from interventions.selectors.programmes import needs_alternative_plan
 
 RAR, UNPAID_WORK, PROGRAMME, OTHER = "rar", "unpaid_work", "accredited_programme", "other"
 # Each kind of requirement with a page of its own (built by the RAR, unpaid work and programme pages).
@@ -31,26 +44,6 @@ REQUIREMENT_PAGES = {
     PROGRAMME: "interventions:programme_requirement",
 }
 NO_ALTERNATIVE_PLAN = "Programme requirement outstanding: no alternative plan"
-
-
-def hours_text(minutes: int) -> str:
-    """Minutes as people say them: 1950 -> "32 hours 30 minutes", 60 -> "1 hour", 45 -> "45 minutes"."""
-    hours, rest = divmod(max(int(minutes), 0), 60)
-    parts = []
-    if hours or not rest:
-        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
-    if rest:
-        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
-    return " ".join(parts)
-
-
-def inactivity_period_text(days: int | None = None) -> str:
-    """The RAR inactivity period (setting RAR_INACTIVITY_DAYS) in words: 28 -> "4 weeks", 10 -> "10 days"."""
-    days = settings.RAR_INACTIVITY_DAYS if days is None else days
-    if days % 7 == 0:
-        weeks = days // 7
-        return f"{weeks} week{'' if weeks == 1 else 's'}"
-    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def requirement_kind(requirement: Requirement) -> str:
@@ -69,13 +62,14 @@ def requirements_visible_to(user: User) -> QuerySet[Requirement]:
     return Requirement.objects.filter(sentence__case__in=cases_visible_to(user).values("pk"))
 
 
-def with_progress(requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
+def with_progress(requirements: QuerySet[Requirement], *, today: date | None = None) -> QuerySet[Requirement]:
     """Everything the delivery tab shows about a requirement, in the requirements' own query.
 
     Joins the type, the sentence and the unpaid work transfer (with the provider it went to); annotates the
     latest programme referral (by referral date, then id: status, programme, dates, when an alternative plan was
-    recorded, sessions attended), from which RequirementDelivery.no_alternative_plan reads the "no alternative
-    plan" state.
+    recorded, sessions attended), and the two warnings from their one definition each: "no RAR activity"
+    (cases.selectors.people.rar_inactivity_condition) and "no alternative plan"
+    (interventions.selectors.programmes.needs_alternative_plan).
     """
     latest = ProgrammeReferral.objects.filter(requirement_id=OuterRef("pk")).order_by("-referred_on", "-pk")
     attended = (
@@ -93,6 +87,8 @@ def with_progress(requirements: QuerySet[Requirement]) -> QuerySet[Requirement]:
         latest_referral_ended_on=Subquery(latest.values("ended_on")[:1]),
         latest_referral_alternative_plan_on=Subquery(latest.values("alternative_plan_recorded_on")[:1]),
         programme_sessions_attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
+        flagged_rar_inactive=ExpressionWrapper(rar_inactivity_condition(today=today), output_field=BooleanField()),
+        flagged_no_alternative_plan=needs_alternative_plan(),
     )
 
 
@@ -165,14 +161,8 @@ class RequirementDelivery:
     @property
     def rar_inactive(self) -> bool:
         """An active RAR with days still available and no RAR day for RAR_INACTIVITY_DAYS (since the last RAR day,
-        or since the requirement started when there has been none)."""
-        requirement = self.requirement
-        if self.kind != RAR or not self.is_active or requirement.start_date > self.today:
-            return False
-        if requirement.maximum_days is not None and requirement.rar_days_delivered >= requirement.maximum_days:
-            return False
-        since = requirement.last_rar_activity_on or requirement.start_date
-        return (self.today - since).days >= settings.RAR_INACTIVITY_DAYS
+        or since the requirement started when there has been none): cases.selectors.people.rar_inactivity_condition."""
+        return self.kind == RAR and bool(self.requirement.flagged_rar_inactive)
 
     # Unpaid work --------------------------------------------------------------------------------------------
 
@@ -224,17 +214,9 @@ class RequirementDelivery:
 
     @property
     def no_alternative_plan(self) -> bool:
-        """ "Programme requirement outstanding: no alternative plan": an active programme requirement whose latest
-        referral ended unsuitable or not completed, with no alternative plan recorded on it. The same rule as
-        interventions.selectors.programmes.needs_alternative_plan, read from this queryset's own annotations (an
-        alternative plan has its date: constraint programme_referral_alternative_plan_dated)."""
-        requirement = self.requirement
-        return (
-            self.kind == PROGRAMME
-            and self.is_active
-            and requirement.latest_referral_status in ProgrammeReferral.NEEDS_ALTERNATIVE
-            and requirement.latest_referral_alternative_plan_on is None
-        )
+        """ "Programme requirement outstanding: no alternative plan": interventions.selectors.programmes
+        .needs_alternative_plan (the latest referral ended unsuitable or not completed, no alternative plan)."""
+        return self.kind == PROGRAMME and bool(self.requirement.flagged_no_alternative_plan)
 
     # In words -----------------------------------------------------------------------------------------------
 
@@ -318,7 +300,7 @@ def case_delivery(*, user: User, case: Case) -> CaseDelivery:
     """
     today = timezone.localdate()
     requirements = list(
-        with_progress(requirements_visible_to(user).filter(sentence__case_id=case.pk))
+        with_progress(requirements_visible_to(user).filter(sentence__case_id=case.pk), today=today)
         .annotate(
             current_first=CaseWhen(
                 When(sentence__status=Sentence.Status.CURRENT, then=Value(0)),

@@ -36,6 +36,7 @@ from cases import events
 from cases.models import Case, OfficerAssignment, Requirement
 from config.history import save_with_history
 from interventions import rules
+from interventions.formatting import hours_text
 from interventions.models import (
     ProjectType,
     Rating,
@@ -53,17 +54,6 @@ REGISTER_FIELDS = ("status", "penalty_minutes", "work_quality", "behaviour", "re
 
 
 # Helpers -----------------------------------------------------------------------------------------------------
-
-
-def hours_text(minutes: int) -> str:
-    """420 -> '7 hours', 390 -> '6 hours 30 minutes', 60 -> '1 hour', 0 -> '0 hours'."""
-    hours, rest = divmod(int(minutes), 60)
-    parts = []
-    if hours or not rest:
-        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
-    if rest:
-        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
-    return " ".join(parts)
 
 
 def education_training_cap_minutes(hours_ordered: int) -> int:

@@ -74,7 +74,7 @@ def _refusal_message(error: ValidationError) -> str:
 def _form_page(request, form, frame: dict, *, heading: str, button: str, rows=(), intro: str = ""):
     return render(
         request,
-        "interventions/programmes/form_page.html",
+        "includes/form_page.html",
         {**frame, "form": form, "heading": heading, "button": button, "rows": rows, "intro": intro},
         status=BAD_REQUEST if form.is_bound and form.errors else 200,
     )
@@ -394,7 +394,7 @@ def programme_group_new(request):
     if not services.manages_programmes_of(request.user, provider.pk):
         return render(
             request,
-            "interventions/programmes/refused.html",
+            "includes/refused_page.html",
             {
                 **frame,
                 "title": "You cannot set up a programme group",

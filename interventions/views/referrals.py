@@ -57,7 +57,7 @@ def _refused_on_case(request, frame: dict, *, title: str, message: str):
 def _form_page(request, form, frame: dict, *, heading: str, button: str, rows=(), intro: str = ""):
     return render(
         request,
-        "interventions/programmes/form_page.html",
+        "includes/form_page.html",
         {**frame, "form": form, "heading": heading, "button": button, "rows": rows, "intro": intro},
         status=BAD_REQUEST if form.is_bound and form.errors else 200,
     )
@@ -94,7 +94,7 @@ def service_provider_new(request):
     if not services.can_manage_services(request.user):
         return render(
             request,
-            "interventions/programmes/refused.html",
+            "includes/refused_page.html",
             {
                 **frame,
                 "title": "You cannot add a service",

@@ -55,7 +55,7 @@ def _staff_provider(request) -> Provider:
 def _refused(request, *, title: str, message: str, back_url: str, back_text: str, links=(), person=None, caption=""):
     return render(
         request,
-        "interventions/unpaid_work/refused.html",
+        "includes/refused_page.html",
         {
             "title": title,
             "message": message,

@@ -2,14 +2,11 @@
 opens today's register, records one person attended with 30 penalty minutes and another absent, saves once, and
 sees each person's hours update. Runs with JavaScript (GOV.UK Frontend reveals the attended details)."""
 
-import os
 import re
 
 import pytest
 
-from conftest import service_required
 from tests import factories
-from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
 from tests.reference_data import reseed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,48 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 812}
 
 
-def _running_browser(request):
-    """The Chromium of tests/e2e's session fixture `browser`, when it is already running: two sync Playwrights
-    cannot run in one thread, and that fixture is not visible from this folder. Found through pytest's fixture
-    manager (internal API; when it changes, this returns None and the test starts its own browser)."""
-    try:
-        definitions = list(request.session._fixturemanager._get_all_fixture_defs())
-    except AttributeError:  # pragma: no cover - another pytest version
-        return None
-    for definition in definitions:
-        cached = getattr(definition, "cached_result", None)
-        if definition.argname == "browser" and cached is not None and cached[0] is not None:
-            return cached[0]
-    return None
-
-
 @pytest.fixture
-def phone(request):
-    """A phone-sized page in Chromium: the e2e suite's browser when it is running, else one of our own."""
-    path = chromium_path()
-    service_required(path is not None, "Chromium is not installed (apt-get install chromium); browser tests skipped")
-    shared = _running_browser(request)
-    if shared is not None:
-        context = shared.new_context(viewport=PHONE)
-        yield context.new_page()
-        context.close()
-        return
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
-            context = browser.new_context(viewport=PHONE)
-            yield context.new_page()
-            context.close()
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def phone(browser):
+    """A phone-sized page in the e2e suite's Chromium (tests/e2e/conftest.py)."""
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
