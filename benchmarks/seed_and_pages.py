@@ -1,4 +1,5 @@
-"""Seed the demo data into a throwaway database, then time the main pages and API as `officer` and `manager`.
+"""Seed the demo data into a throwaway database, then time the main pages and API as `officer`, `manager` and
+the unpaid work `supervisor`.
 
     .venv/bin/python benchmarks/seed_and_pages.py --people 1500
 
@@ -43,6 +44,25 @@ PAGES = (
 )
 # Pages only managers may open.
 MANAGER_PAGES = (("allocations", "/allocations/"), ("api queue", "/api/v1/allocation-queue/"))
+# Delivering the order, for `officer` and `manager`: the requirement pages are those of the busiest RAR and unpaid
+# work requirements on `officer`'s caseload (most activities, most bookings).
+DELIVERY_PAGES = (
+    ("delivery tab", "/cases/{delivery_case}/delivery/"),
+    ("rar page", "/requirements/{rar}/rar/"),
+    ("upw page", "/requirements/{upw}/unpaid-work/"),
+    ("waiting list", "/programmes/waiting-list/"),
+    ("need areas", "/services/needs/"),
+    ("api rar", "/api/v1/rar-requirements/"),
+    ("api upw", "/api/v1/unpaid-work-requirements/{upw}/"),
+    ("api referrals", "/api/v1/service-referrals/"),
+)
+# The unpaid work supervisor of Cheshire and Greater Manchester CRC: today's register and its busiest session.
+SUPERVISOR_PAGES = (
+    ("register", "/unpaid-work/register/"),
+    ("session reg.", "/unpaid-work/sessions/{session}/register/"),
+    ("sessions", "/unpaid-work/sessions/"),
+    ("api sessions", "/api/v1/unpaid-work-sessions/"),
+)
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -98,7 +118,7 @@ def run(arguments: argparse.Namespace) -> None:
 
     from accounts.models import User
     from cases import selectors
-    from cases.models import Case, Person
+    from cases.models import Case, Person, Requirement
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -118,17 +138,58 @@ def run(arguments: argparse.Namespace) -> None:
         raise SystemExit("`officer` can see nobody: seed more people (--people 60 or more).")
     crn = person.crn
     case = selectors.cases_visible_to(officer).filter(person=person).order_by("-start_date").first()
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from interventions.models import UnpaidWorkSession
+
+    own_requirements = Requirement.objects.filter(sentence__case__responsible_officer=officer)
+    rar = (
+        own_requirements.filter(requirement_type__counts_as_rar=True)
+        .annotate(activities=Count("rehabilitation_activities"))
+        .order_by("-activities", "pk")
+        .first()
+    )
+    upw = (
+        own_requirements.filter(requirement_type__is_unpaid_work=True)
+        .annotate(bookings=Count("unpaid_work_attendances"))
+        .order_by("-bookings", "pk")
+        .first()
+    )
+    session = (
+        UnpaidWorkSession.objects.filter(session_date=timezone.localdate(), supervisor__username="supervisor")
+        .annotate(bookings=Count("attendances"))
+        .order_by("-bookings", "pk")
+        .first()
+    )
+    if rar is None or upw is None or session is None:
+        raise SystemExit("The demo has no RAR or unpaid work for `officer`, or no session today: seed more people.")
+    values = {
+        "crn": crn,
+        "case": case.pk,
+        "rar": rar.pk,
+        "upw": upw.pk,
+        "delivery_case": rar.sentence.case_id,
+        "session": session.pk,
+    }
+    print(
+        f"RAR requirement {rar.pk}: {rar.activities} activities; unpaid work requirement {upw.pk}: "
+        f"{upw.bookings} bookings; today's session {session.pk}: {session.bookings} people."
+    )
     print(f"\nEach row: median and 95th percentile of {arguments.requests} requests after one untimed request")
     print(f"(which gives the SQL query count and the response size). The person page is {crn}'s.")
-    print(f"{'user':<9} {'page':<14} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
-    for username in ("officer", "manager"):
+    print(f"{'user':<10} {'page':<14} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
+    for username in ("officer", "manager", "supervisor"):
         client = Client()
         client.force_login(User.objects.get(username=username))
-        pages = PAGES + (MANAGER_PAGES if username == "manager" else ())
+        if username == "supervisor":
+            pages = SUPERVISOR_PAGES
+        else:
+            pages = PAGES + DELIVERY_PAGES + (MANAGER_PAGES if username == "manager" else ())
         for label, url in pages:
-            figures = measure(client, url.format(crn=crn, case=case.pk), arguments.requests)
+            figures = measure(client, url.format(**values), arguments.requests)
             print(
-                f"{username:<9} {label:<14} {figures['median']:>10.1f} {figures['p95']:>8.1f} "
+                f"{username:<10} {label:<14} {figures['median']:>10.1f} {figures['p95']:>8.1f} "
                 f"{figures['queries']:>8} {figures['kilobytes']:>7.1f}"
             )
 

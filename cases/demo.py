@@ -27,6 +27,8 @@ from accounts.models import Court, Provider, Region, Team, User
 from cases import services as case_services
 from cases.demo_journey import JourneySummary, build_journey
 from cases.models import Case, Person, PersonAccessLimit, age_on
+from config.history import constraints_left_to_database
+from interventions.demo import DeliverySummary, build_delivery
 from risk.demo import RiskDemoSummary, build_risk
 
 DEMO_REGION_NAME = "North West"
@@ -374,6 +376,7 @@ class DemoSummary:
     staff: list[User]
     risk: RiskDemoSummary | None = None  # assessments, MAPPA, flags and gaps (risk/demo.py)
     journey: JourneySummary | None = None  # sentences, appointments, plans, live clocks (cases/demo_journey.py)
+    delivery: DeliverySummary | None = None  # unpaid work, RAR, programmes, referrals (interventions/demo.py)
 
 
 def demo_data_loaded() -> bool:
@@ -775,7 +778,8 @@ def demo_build(
 ) -> DemoSummary | None:
     """Load the demo data in one transaction; returns None (and writes nothing) if it is already loaded."""
     started = time.perf_counter()
-    with transaction.atomic():
+    # Trusted data in bulk: the database enforces the check constraints without a query per row first.
+    with transaction.atomic(), constraints_left_to_database():
         if demo_data_loaded():
             return None
         builder = DemoBuilder(people=people, seed=seed, today=today or timezone.localdate())
@@ -786,6 +790,8 @@ def demo_build(
         # screenings), and the risk summary then counts every assessment, the journey's screenings included.
         journey = build_journey(builder, created, seed=seed)
         risk = build_risk(builder, created, seed=seed)
+        # Delivery last: it needs the journey's allocations and plans, and raises the alerts of every clock.
+        delivery = build_delivery(builder, seed=seed, leave_alone=journey.live_case_ids)
     cases_by_provider = {provider.name: Counter() for provider in builder.providers.values()}
     for case in Case.objects.filter(provider__region__name=DEMO_REGION_NAME).select_related("provider"):
         cases_by_provider[case.provider.name][case.status] += 1
@@ -799,4 +805,5 @@ def demo_build(
         staff=[builder.staff[spec.username] for spec in STAFF],
         risk=risk,
         journey=journey,
+        delivery=delivery,
     )

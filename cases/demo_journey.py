@@ -290,6 +290,7 @@ class JourneySummary:
     alerts_raised: dict[str, int]
     alerts_by_login: dict[str, int]
     seconds: float = 0.0
+    live_case_ids: frozenset[int] = frozenset()  # left alone by later demos, so each shows its one stage
 
     def lines(self) -> list[str]:
         sentences = ", ".join(f"{Disposal(code).label.lower()} {count}" for code, count in self.sentences.items())
@@ -495,7 +496,7 @@ class JourneyBuilder:
             requirements.append({"requirement_type": "rar", "maximum_days": rng.choice((10, 15, 20, 20, 30, 40))})
         if kind in ("upw", "both"):
             requirements.append({"requirement_type": "unpaid_work", "hours": rng.choice((60, 80, 100, 120, 150, 200))})
-        if rng.random() < 0.12:
+        if rng.random() < 0.2:
             name, sessions = rng.choice(PROGRAMMES)
             requirements.append(
                 {"requirement_type": "accredited_programme", "programme_name": name, "sessions": sessions}
@@ -1047,6 +1048,7 @@ class JourneyBuilder:
             alerts_raised=raised,
             alerts_by_login={login: open_alerts[login] for login in logins},
             seconds=seconds,
+            live_case_ids=frozenset(case.pk for case in live.values()),
         )
 
 

@@ -33,6 +33,8 @@ CONTACT_OUTCOME_RECORDED = "contact_outcome_recorded"
 UNPAID_WORK_REQUIREMENT_ALLOCATED = "unpaid_work_requirement_allocated"
 UNPAID_WORK_WITH_CRC = "unpaid_work_with_crc"
 UNPAID_WORK_ARRANGED = "unpaid_work_arranged"
+# A requirement ended (subject "requirement:<id>"), completed or not: its clocks still open no longer apply.
+REQUIREMENT_ENDED = "requirement_ended"
 # The case moved to another officer, team or provider (case already saved with the new holder): open clocks
 # take the new provider type and alerts for people who no longer hold the case close.
 TRANSFERRED = "transferred"

@@ -1,7 +1,25 @@
 """Helpers that make every write record who did it (django-simple-history)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+
+_constraints_left_to_database: ContextVar[bool] = ContextVar("constraints_left_to_database", default=False)
+
+
+@contextmanager
+def constraints_left_to_database() -> Iterator[None]:
+    """While loading trusted data in bulk (the demo), skip the query per check constraint that `full_clean`
+    makes, and let the database enforce the constraints itself: a row it refuses still raises ValidationError
+    (below) and aborts the load. Fields are still validated. Never used for a user's request."""
+    token = _constraints_left_to_database.set(True)
+    try:
+        yield
+    finally:
+        _constraints_left_to_database.reset(token)
 
 
 def save_with_history(instance: models.Model, *, by, reason: str = "", validate: bool = True) -> models.Model:
@@ -11,7 +29,7 @@ def save_with_history(instance: models.Model, *, by, reason: str = "", validate:
     also when the database refuses the row because of a concurrent write (instead of a 500).
     """
     if validate:
-        instance.full_clean()
+        instance.full_clean(validate_constraints=not _constraints_left_to_database.get())
     instance._history_user = by
     if reason:
         instance._change_reason = reason

@@ -180,7 +180,7 @@ def on_case_event(sender, *, event: events.CaseEvent, **kwargs) -> None:
     if event.name == events.CASE_ENDED:
         clocks_cancel(event=event)
         return
-    if event.name == events.REPORT_WITHDRAWN:
+    if event.name in (events.REPORT_WITHDRAWN, events.REQUIREMENT_ENDED):
         clocks_cancel(event=event, subject=event.subject)
         return
     if event.name == events.TRANSFERRED:

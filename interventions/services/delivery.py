@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from cases import events
 from cases.models import Requirement, TerminationReason
 from cases.selectors import cases_visible_to
 from config.history import save_with_history
@@ -174,4 +175,15 @@ def requirement_end(
         requirement.status = Requirement.Status.TERMINATED
         requirement.termination_reason = termination_reason
         reason = f"Requirement ended: {TerminationReason(termination_reason).label}"
-    return save_with_history(requirement, by=by, reason=reason)
+    save_with_history(requirement, by=by, reason=reason)
+    # Its clocks still running (CRC SL005 / SL006 before a first session, NPS SL007 before the transfer) no
+    # longer apply.
+    events.publish(
+        events.REQUIREMENT_ENDED,
+        case=requirement.sentence.case,
+        subject=f"requirement:{requirement.pk}",
+        on=ended_on,
+        by=by,
+        disposal=requirement.sentence.disposal,
+    )
+    return requirement

@@ -158,9 +158,11 @@ def session_create(
     end_time: time,
     capacity: int,
     supervisor: User | None = None,
+    on: date | None = None,
 ) -> UnpaidWorkSession:
-    """A session of work on an active project, from today up to a year ahead, by staff of the project's
-    provider's unpaid work. The supervisor, when given, must be active staff of that provider."""
+    """A session of work on an active project, from the day it is added (`on`, default today; never in the
+    future) up to a year ahead, by staff of the project's provider's unpaid work. The supervisor, when given,
+    must be active staff of that provider."""
     project = UnpaidWorkProject.objects.select_related("provider").get(pk=project.pk)
     provider = project.provider
     if not rules.works_in_unpaid_work_of(by, provider.pk):
@@ -169,6 +171,9 @@ def session_create(
         _refuse(f"{project.name} is closed: choose an active project.", "project")
     errors: dict[str, str] = {}
     today = timezone.localdate()
+    if on is not None and on > today:
+        _refuse("The day the session is added cannot be in the future.", "on")
+    today = on or today
     if session_date is None:
         errors["session_date"] = "Enter the date of the session."
     elif session_date < today:
@@ -363,15 +368,18 @@ def _requirement_for_booking(requirement: Requirement) -> Requirement:
 
 
 @transaction.atomic
-def attendance_book(*, by: User, session: UnpaidWorkSession, requirement: Requirement) -> UnpaidWorkAttendance:
+def attendance_book(
+    *, by: User, session: UnpaidWorkSession, requirement: Requirement, on: date | None = None
+) -> UnpaidWorkAttendance:
     """Book a person (their unpaid work requirement) on a session of the provider delivering their work.
 
     Refusals: not an active unpaid work requirement on an active case; an NPS requirement not yet passed to the
     CRC; a session of another provider; `by` not in that provider's unpaid work; the session cancelled, on an
     earlier day, on a closed project or full (places taken: bookings not withdrawn, counted under a lock on
     the session); the person already on it; every hour already credited. An education and training project's
-    booking is marked as such (its hours are capped). The requirement's first booking publishes
-    events.UNPAID_WORK_ARRANGED on the day of booking, stopping CRC SL005 and SL006.
+    booking is marked as such (its hours are capped). `on` is the day of booking (default today; not in the
+    future, nor before the requirement reached the CRC); the requirement's first booking publishes
+    events.UNPAID_WORK_ARRANGED on that day, stopping CRC SL005 and SL006.
     """
     session = (
         UnpaidWorkSession.objects.select_for_update(of=("self",)).select_related("project__provider").get(pk=session.pk)
@@ -399,6 +407,19 @@ def attendance_book(*, by: User, session: UnpaidWorkSession, requirement: Requir
     if not rules.works_in_unpaid_work_of(by, provider.pk):
         _refuse(f"Only staff of {provider.name}'s unpaid work can book its sessions.")
     today = timezone.localdate()
+    if on is not None:
+        if on > today:
+            _refuse("The day of booking cannot be in the future.", "on")
+        transferred_on = (
+            UnpaidWorkTransfer.objects.filter(requirement=requirement).values_list("transferred_on", flat=True).first()
+        )
+        if transferred_on is not None and on < transferred_on:
+            _refuse(
+                f"The requirement reached {provider.name} on {transferred_on:%-d %B %Y}: the day of booking "
+                "cannot be earlier.",
+                "on",
+            )
+        today = on
     if session.status == UnpaidWorkSession.Status.CANCELLED:
         _refuse("This session was cancelled: choose another session.", "session")
     if session.session_date < today:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases.services.allocation import case_allocate
 from interventions.models import UnpaidWorkTransfer
+from interventions.services import delivery as delivery_services
 from interventions.services import unpaid_work as services
 from tests import factories
 from tests.cases.test_allocation_setup import HIGH, MEDIUM, waiting_case
@@ -207,3 +208,90 @@ def test_a_region_with_two_crcs_needs_the_crc_chosen(org, upw):
     }
     transfer = services.unpaid_work_transfer(by=org.officer, requirement=requirement, to_provider=second)
     assert transfer.to_provider == second
+
+
+def test_a_booking_recorded_later_stops_the_clocks_on_the_day_it_was_made(org, upw):
+    """Sessions and bookings keyed in after the event keep the day they were made (`on=`), as the demo does."""
+    case, requirement = _allocate_to_nps(org)
+    services.unpaid_work_transfer(by=org.manager, requirement=requirement, on=date(2026, 11, 10))
+    booked_on = date(2026, 11, 13)
+    past_session = services.session_create(
+        by=upw.manager,
+        project=upw.project,
+        session_date=date(2026, 11, 14),
+        start_time=time(9, 0),
+        end_time=time(16, 0),
+        capacity=8,
+        on=booked_on,
+    )
+
+    services.attendance_book(by=upw.supervisor, session=past_session, requirement=requirement, on=booked_on)
+
+    subject = f"requirement:{requirement.pk}"
+    assert _clocks(case)["CRC SL006"] == (subject, date(2026, 11, 10), date(2026, 11, 17), "met", booked_on)
+
+
+def test_the_day_recorded_cannot_be_in_the_future_nor_before_the_crc_had_the_work(org, upw):
+    case, requirement = _allocate_to_nps(org)
+    services.unpaid_work_transfer(by=org.manager, requirement=requirement, on=date(2026, 11, 10))
+    later = session(upw.project, on=TODAY + timedelta(days=3))
+    tomorrow = TODAY + timedelta(days=1)
+
+    with pytest.raises(ValidationError) as future_session:
+        services.session_create(
+            by=upw.manager,
+            project=upw.project,
+            session_date=TODAY + timedelta(days=3),
+            start_time=time(9, 0),
+            end_time=time(16, 0),
+            capacity=8,
+            on=tomorrow,
+        )
+    assert future_session.value.message_dict == {"on": ["The day the session is added cannot be in the future."]}
+    with pytest.raises(ValidationError) as past_session:
+        services.session_create(
+            by=upw.manager,
+            project=upw.project,
+            session_date=date(2026, 11, 12),
+            start_time=time(9, 0),
+            end_time=time(16, 0),
+            capacity=8,
+            on=date(2026, 11, 13),
+        )
+    assert past_session.value.message_dict == {
+        "session_date": ["A session cannot be in the past: enter today or a later date."]
+    }
+    for on, message in [
+        (tomorrow, "The day of booking cannot be in the future."),
+        (
+            date(2026, 11, 9),
+            "The requirement reached Stockport CRC on 10 November 2026: the day of booking cannot be earlier.",
+        ),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.attendance_book(by=upw.supervisor, session=later, requirement=requirement, on=on)
+        assert refused.value.message_dict == {"on": [message]}
+    assert not later.attendances.exists()
+    assert _clocks(case)["CRC SL006"][3] == "open"
+
+
+def test_ending_the_requirement_cancels_its_clocks_that_no_longer_apply(org, upw):
+    case, requirement = _allocate_to_nps(org)
+    other_case, other = _allocate_to_nps(org)
+    services.unpaid_work_transfer(by=org.manager, requirement=requirement, on=date(2026, 11, 10))
+
+    delivery_services.requirement_end(
+        by=org.officer,
+        requirement=requirement,
+        ended_on=date(2026, 11, 12),
+        completed_positively=False,
+        termination_reason="revoked",
+    )
+
+    subject = f"requirement:{requirement.pk}"
+    assert _clocks(case) == {
+        "NPS SL007": (subject, ALLOCATED_ON, SL007_DUE, "met", date(2026, 11, 10)),
+        "CRC SL005": (subject, date(2026, 11, 10), date(2026, 12, 8), "cancelled", date(2026, 11, 12)),
+        "CRC SL006": (subject, date(2026, 11, 10), date(2026, 11, 17), "cancelled", date(2026, 11, 12)),
+    }
+    assert _clocks(other_case)["NPS SL007"][3] == "open"  # another requirement's clock runs on

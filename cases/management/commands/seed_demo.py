@@ -69,3 +69,6 @@ class Command(BaseCommand):
         if summary.journey is not None:
             for line in summary.journey.lines():
                 self.stdout.write(line)
+        if summary.delivery is not None:
+            for line in summary.delivery.lines():
+                self.stdout.write(line)
