@@ -23,6 +23,8 @@ UNPAID_WORK_PAGES = (
 )
 PROGRAMME_PAGES = ("interventions:programme_waiting_list", "interventions:programme_groups")
 SERVICE_PAGES = ("interventions:need_area_referrals", "interventions:service_directory")
+# Enforcement (issue 6): failures to comply waiting for the officer's or the manager's decision.
+DECISION_PAGES = ("enforcement:decisions_due",)
 
 
 def _section(text: str, pages: tuple[str, ...], current: str) -> dict:
@@ -76,6 +78,14 @@ def navigation(request):
         )
     if can_see_risk_gaps(user):
         items.append({"text": "Risk gaps", "href": reverse("risk:gaps"), "active": current == "risk:gaps"})
+    if user.team_id and user.role in CASE_HOLDING_ROLES:
+        items.append(
+            {
+                "text": "Decisions due",
+                "href": reverse("enforcement:decisions_due"),
+                "active": current in DECISION_PAGES,
+            }
+        )
     items.extend(delivery_sections(user, current))
     if user.is_staff:
         items.append({"text": "Admin", "href": reverse("admin:index"), "active": False})

@@ -56,6 +56,12 @@ DELIVERY_PAGES = (
     ("api upw", "/api/v1/unpaid-work-requirements/{upw}/"),
     ("api referrals", "/api/v1/service-referrals/"),
 )
+# Enforcement, for `officer` and `manager`: the compliance tab of the person's case, the decisions due, the API.
+ENFORCEMENT_PAGES = (
+    ("compliance tab", "/cases/{case}/compliance/"),
+    ("decisions due", "/compliance/decisions-due/"),
+    ("api failures", "/api/v1/compliance-failures/"),
+)
 # The unpaid work supervisor of Cheshire and Greater Manchester CRC: today's register and its busiest session.
 SUPERVISOR_PAGES = (
     ("register", "/unpaid-work/register/"),
@@ -178,18 +184,18 @@ def run(arguments: argparse.Namespace) -> None:
     )
     print(f"\nEach row: median and 95th percentile of {arguments.requests} requests after one untimed request")
     print(f"(which gives the SQL query count and the response size). The person page is {crn}'s.")
-    print(f"{'user':<10} {'page':<14} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
+    print(f"{'user':<10} {'page':<15} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
     for username in ("officer", "manager", "supervisor"):
         client = Client()
         client.force_login(User.objects.get(username=username))
         if username == "supervisor":
             pages = SUPERVISOR_PAGES
         else:
-            pages = PAGES + DELIVERY_PAGES + (MANAGER_PAGES if username == "manager" else ())
+            pages = PAGES + DELIVERY_PAGES + ENFORCEMENT_PAGES + (MANAGER_PAGES if username == "manager" else ())
         for label, url in pages:
             figures = measure(client, url.format(**values), arguments.requests)
             print(
-                f"{username:<10} {label:<14} {figures['median']:>10.1f} {figures['p95']:>8.1f} "
+                f"{username:<10} {label:<15} {figures['median']:>10.1f} {figures['p95']:>8.1f} "
                 f"{figures['queries']:>8} {figures['kilobytes']:>7.1f}"
             )
 

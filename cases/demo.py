@@ -28,6 +28,7 @@ from cases import services as case_services
 from cases.demo_journey import JourneySummary, build_journey
 from cases.models import Case, Person, PersonAccessLimit, age_on
 from config.history import constraints_left_to_database
+from enforcement.demo import EnforcementSummary, build_enforcement
 from interventions.demo import DeliverySummary, build_delivery
 from risk.demo import RiskDemoSummary, build_risk
 
@@ -377,6 +378,7 @@ class DemoSummary:
     risk: RiskDemoSummary | None = None  # assessments, MAPPA, flags and gaps (risk/demo.py)
     journey: JourneySummary | None = None  # sentences, appointments, plans, live clocks (cases/demo_journey.py)
     delivery: DeliverySummary | None = None  # unpaid work, RAR, programmes, referrals (interventions/demo.py)
+    enforcement: EnforcementSummary | None = None  # decisions on failures to comply, warning letters
 
 
 def demo_data_loaded() -> bool:
@@ -792,6 +794,8 @@ def demo_build(
         risk = build_risk(builder, created, seed=seed)
         # Delivery last: it needs the journey's allocations and plans, and raises the alerts of every clock.
         delivery = build_delivery(builder, seed=seed, leave_alone=journey.live_case_ids)
+        # Then the decisions on the failures to comply the journey and delivery recorded.
+        enforcement = build_enforcement(builder, seed=seed, leave_alone=journey.live_case_ids)
     cases_by_provider = {provider.name: Counter() for provider in builder.providers.values()}
     for case in Case.objects.filter(provider__region__name=DEMO_REGION_NAME).select_related("provider"):
         cases_by_provider[case.provider.name][case.status] += 1
@@ -806,4 +810,5 @@ def demo_build(
         risk=risk,
         journey=journey,
         delivery=delivery,
+        enforcement=enforcement,
     )

@@ -33,6 +33,18 @@ CONTACT_OUTCOME_RECORDED = "contact_outcome_recorded"
 UNPAID_WORK_REQUIREMENT_ALLOCATED = "unpaid_work_requirement_allocated"
 UNPAID_WORK_WITH_CRC = "unpaid_work_with_crc"
 UNPAID_WORK_ARRANGED = "unpaid_work_arranged"
+# An unpaid work session's outcome was recorded or corrected (subject "unpaid-work-attendance:<id>"): enforcement
+# records a failure to comply for an unacceptable absence or someone sent home for their behaviour.
+UNPAID_WORK_OUTCOME_RECORDED = "unpaid_work_outcome_recorded"
+# Enforcement (subject "failure:<id>"). A failure to comply recorded starts the decision clock; crossing the warnings
+# threshold (a further failure when the warnings allowed in 12 months are used up) also starts the breach action
+# clock; the officer's decision stops both; a failure withdrawn (its outcome corrected) cancels them, and reinstated
+# (corrected back) runs them again.
+COMPLIANCE_FAILURE_RECORDED = "compliance_failure_recorded"
+BREACH_THRESHOLD_CROSSED = "breach_threshold_crossed"
+COMPLIANCE_FAILURE_DECIDED = "compliance_failure_decided"
+COMPLIANCE_FAILURE_WITHDRAWN = "compliance_failure_withdrawn"
+COMPLIANCE_FAILURE_REINSTATED = "compliance_failure_reinstated"
 # A requirement ended (subject "requirement:<id>"), completed or not: its clocks still open no longer apply.
 REQUIREMENT_ENDED = "requirement_ended"
 # The case moved to another officer, team or provider (case already saved with the new holder): open clocks

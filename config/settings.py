@@ -284,6 +284,11 @@ UNPAID_WORK_COMPLETION_MONTHS = env.int("UNPAID_WORK_COMPLETION_MONTHS", default
 # Share of the hours ordered that may be credited for education and training (national guidance allows up to
 # 30% of the hours to be spent on education, training and employment support).
 UNPAID_WORK_EDUCATION_TRAINING_PERCENT = env.int("UNPAID_WORK_EDUCATION_TRAINING_PERCENT", default=30)
+# Enforcement (enforcement/): the officer decides on each failure to comply within this many working days.
+ENFORCEMENT_DECISION_WORKING_DAYS = env.int("ENFORCEMENT_DECISION_WORKING_DAYS", default=2)
+# Warnings allowed in 12 months before breach (or recall) action must be taken: with 1, a second unacceptable
+# failure within 12 months requires it.
+ENFORCEMENT_WARNINGS_ALLOWED = env.int("ENFORCEMENT_WARNINGS_ALLOWED", default=1)
 # An alert is raised for the responsible officer this many working days before a clock is due.
 ALERT_DUE_SOON_WORKING_DAYS = env.int("ALERT_DUE_SOON_WORKING_DAYS", default=2)
 # Per service level: "working" or "calendar" days, overriding the defaults in timeliness/registry.py.

@@ -15,6 +15,7 @@ from cases.api import court as court_api
 from cases.api import plans as plans_api
 from cases.api import sentencing as sentencing_api
 from config.health import health
+from enforcement.api import compliance as compliance_api
 from interventions.api import delivery as delivery_api
 from interventions.api import programmes as programmes_api
 from interventions.api import rar as rar_api
@@ -39,6 +40,7 @@ for stage_api in (
     unpaid_work_api,
     programmes_api,
     referrals_api,
+    compliance_api,
 ):
     stage_api.register(router)
 
@@ -77,4 +79,5 @@ urlpatterns = [
     path("", include("risk.urls")),
     path("", include("timeliness.urls")),
     path("", include("interventions.urls")),
+    path("", include("enforcement.urls")),
 ]

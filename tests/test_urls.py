@@ -144,6 +144,9 @@ def url_values(org):
         "attendance_id": 1,
         "group_id": 1,
         "need_area": "accommodation",
+        # Enforcement (enforcement/): ids that need not exist either.
+        "failure_id": 1,
+        "letter_id": 1,
     }
 
 

@@ -33,6 +33,10 @@ def _plan_days() -> int:
     return settings.SENTENCE_PLAN_DAYS
 
 
+def _enforcement_decision_days() -> int:
+    return settings.ENFORCEMENT_DECISION_WORKING_DAYS
+
+
 @dataclass(frozen=True)
 class ServiceLevel:
     code: str
@@ -45,6 +49,10 @@ class ServiceLevel:
     working_days: bool = True
     # Extra condition on the start event (for example: community sentences only).
     applies: Callable[[events.CaseEvent], bool] = field(default=lambda event: True)
+    # A national service level (shared/DOMAIN.md section 2), or one of our own (local) with no national figure.
+    national: bool = True
+    # Alert the team's managers as soon as the clock is due (not only once overdue).
+    alert_managers_at_once: bool = False
 
     @property
     def limit(self) -> int | None:
@@ -232,6 +240,34 @@ SERVICE_LEVELS += (
         provider_types=(CRC, NPS),
         limit_days=7,
         working_days=False,
+    ),
+)
+
+# Enforcement (shared/DOMAIN.md section 6). Local measures, not national ones: the inspectorate found enforcement
+# not happening when it should. Every failure to comply needs the officer's decision within
+# ENFORCEMENT_DECISION_WORKING_DAYS; a failure that crosses the warnings threshold needs breach or recall action
+# the same day, and its clock alerts the team's managers as well as the officer from the start.
+SERVICE_LEVELS += (
+    ServiceLevel(
+        code="LOCAL EN1",
+        name="Enforcement decision on a failure to comply",
+        start_event=events.COMPLIANCE_FAILURE_RECORDED,
+        stop_event=events.COMPLIANCE_FAILURE_DECIDED,
+        target_percent=Decimal("100"),
+        provider_types=(NPS, CRC, YOT),
+        limit_days=_enforcement_decision_days,
+        national=False,
+    ),
+    ServiceLevel(
+        code="LOCAL EN2",
+        name="Breach or recall action once the warnings allowed in 12 months are used up",
+        start_event=events.BREACH_THRESHOLD_CROSSED,
+        stop_event=events.COMPLIANCE_FAILURE_DECIDED,
+        target_percent=Decimal("100"),
+        provider_types=(NPS, CRC, YOT),
+        limit_days=0,
+        national=False,
+        alert_managers_at_once=True,
     ),
 )
 

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,7 +56,14 @@ def _stop(clock: Clock, *, on, by, status: str | None = None) -> None:
 
 # Stop events about one record stop only that record's clock: a case can have two reports requested (one
 # per hearing), and delivering one must not stop the other's clock.
-SUBJECT_SPECIFIC_STOPS = frozenset({events.REPORT_DELIVERED, events.UNPAID_WORK_WITH_CRC, events.UNPAID_WORK_ARRANGED})
+SUBJECT_SPECIFIC_STOPS = frozenset(
+    {
+        events.REPORT_DELIVERED,
+        events.UNPAID_WORK_WITH_CRC,
+        events.UNPAID_WORK_ARRANGED,
+        events.COMPLIANCE_FAILURE_DECIDED,
+    }
+)
 
 
 def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
@@ -75,6 +83,20 @@ def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
     clocks = list(open_clocks)
     for clock in clocks:
         _stop(clock, on=event.on, by=event.by)
+    return clocks
+
+
+def clocks_reopen(*, event: events.CaseEvent) -> list[Clock]:
+    """Clocks cancelled for the event's subject apply again (a withdrawn failure to comply reinstated): they run
+    again with their own start and due dates, so one already past its due date is overdue at once."""
+    clocks = list(
+        Clock.objects.select_for_update().filter(case=event.case, subject=event.subject, status=Clock.Status.CANCELLED)
+    )
+    for clock in clocks:
+        clock.status = Clock.Status.OPEN
+        clock.stopped_on = None
+        clock.stopped_by = None
+        save_with_history(clock, by=event.by, reason="Applies again", validate=False)
     return clocks
 
 
@@ -152,8 +174,11 @@ def _alerts_close_for_former_holders(case) -> int:
     if case.responsible_officer_id is None:
         stale = stale.exclude(recipient__role=User.Role.MANAGER, recipient__team__provider_id=case.provider_id)
     else:
+        at_once = [level.code for level in registry.SERVICE_LEVELS if level.alert_managers_at_once]
         stale = stale.exclude(recipient_id=case.responsible_officer_id).exclude(
-            kind=Alert.Kind.OVERDUE, recipient__role=User.Role.MANAGER, recipient__team_id=case.team_id
+            Q(kind=Alert.Kind.OVERDUE) | Q(clock__service_level__in=at_once),
+            recipient__role=User.Role.MANAGER,
+            recipient__team_id=case.team_id,
         )
     return stale.update(closed_at=timezone.now())
 
@@ -180,8 +205,11 @@ def on_case_event(sender, *, event: events.CaseEvent, **kwargs) -> None:
     if event.name == events.CASE_ENDED:
         clocks_cancel(event=event)
         return
-    if event.name in (events.REPORT_WITHDRAWN, events.REQUIREMENT_ENDED):
+    if event.name in (events.REPORT_WITHDRAWN, events.REQUIREMENT_ENDED, events.COMPLIANCE_FAILURE_WITHDRAWN):
         clocks_cancel(event=event, subject=event.subject)
+        return
+    if event.name == events.COMPLIANCE_FAILURE_REINSTATED:
+        clocks_reopen(event=event)
         return
     if event.name == events.TRANSFERRED:
         clocks_follow_transfer(event=event)
@@ -237,6 +265,12 @@ def _alert_rule_sql() -> dict[str, str]:
         f"created_at = excluded.created_at WHERE {alert}.closed_at IS NOT NULL RETURNING kind"
     )
     open_clock = "c.status = %(open)s AND k.status <> %(ended)s"
+    at_once = [level.code for level in registry.SERVICE_LEVELS if level.alert_managers_at_once]
+    managers_at_once = (
+        "c.service_level IN ({})".format(", ".join(f"%(at_once_{index})s" for index in range(len(at_once))))
+        if at_once
+        else "1 = 0"
+    )
     return {
         # Due soon or overdue: the case's responsible officer.
         "officer": f"""
@@ -248,14 +282,16 @@ def _alert_rule_sql() -> dict[str, str]:
             WHERE {open_clock} AND c.due_on <= %(horizon)s AND u.is_active = %(true)s {allowed}
             ORDER BY c.id, u.id
             {conflict}""",
-        # Overdue: the active managers of the case's team.
+        # Overdue: the active managers of the case's team. Service levels that alert managers at once (the
+        # breach action clock): due soon as well.
         "team_managers": f"""
             {insert}
-            SELECT c.id, u.id, %(overdue)s, %(now)s, NULL, NULL
+            SELECT c.id, u.id, {kind}, %(now)s, NULL, NULL
             FROM {clock} c
             JOIN {case} k ON k.id = c.case_id
             JOIN {user} u ON u.team_id = k.team_id
-            WHERE {open_clock} AND c.due_on < %(today)s AND k.responsible_officer_id IS NOT NULL
+            WHERE {open_clock} AND (c.due_on < %(today)s OR ({managers_at_once} AND c.due_on <= %(horizon)s))
+            AND k.responsible_officer_id IS NOT NULL
             AND u.role = %(manager)s AND u.is_active = %(true)s {allowed}
             ORDER BY c.id, u.id
             {conflict}""",
@@ -286,8 +322,9 @@ def alerts_raise(*, today: date | None = None) -> dict[str, int]:
 
     A clock is due soon when today <= due date <= `ALERT_DUE_SOON_WORKING_DAYS` working days from today (alert
     the responsible officer), and overdue when its due date has passed (alert the officer and the active
-    managers of the case's team). A case with no responsible officer alerts the active managers of its
-    provider instead. Overdue supersedes due soon: the due-soon alerts of overdue clocks are closed.
+    managers of the case's team; for a service level with `alert_managers_at_once`, the managers from due soon).
+    A case with no responsible officer alerts the active managers of its provider instead. Overdue supersedes
+    due soon: the due-soon alerts of overdue clocks are closed.
 
     Set-based (three INSERTs and one UPDATE, whatever the number of clocks) and idempotent.
     """
@@ -310,6 +347,8 @@ def alerts_raise(*, today: date | None = None) -> dict[str, int]:
         "exclusion": PersonAccessLimit.Kind.EXCLUSION.value,
         "restriction": PersonAccessLimit.Kind.RESTRICTION.value,
     }
+    at_once = [level.code for level in registry.SERVICE_LEVELS if level.alert_managers_at_once]
+    params.update({f"at_once_{index}": code for index, code in enumerate(at_once)})
     created = {Alert.Kind.DUE_SOON.value: 0, Alert.Kind.OVERDUE.value: 0}
     with connection.cursor() as cursor:
         for sql in _alert_rule_sql().values():

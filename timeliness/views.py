@@ -103,6 +103,9 @@ EVENT_LABELS = {
     events.UNPAID_WORK_REQUIREMENT_ALLOCATED: "A case with unpaid work is allocated",
     events.UNPAID_WORK_WITH_CRC: "The CRC holds the unpaid work (allocated to it, or passed over by the NPS)",
     events.UNPAID_WORK_ARRANGED: "The first unpaid work session is booked",
+    events.COMPLIANCE_FAILURE_RECORDED: "A failure to comply is recorded",
+    events.BREACH_THRESHOLD_CROSSED: "A failure to comply when the warnings allowed in 12 months are used up",
+    events.COMPLIANCE_FAILURE_DECIDED: "The officer records the enforcement decision",
 }
 PROVIDER_LABELS = {
     registry.NPS: "National Probation Service",
@@ -114,6 +117,8 @@ PROVIDER_LABELS = {
 def _limit_text(level: registry.ServiceLevel) -> str:
     if level.limit is None:
         return "The date the court set"
+    if level.limit == 0:
+        return "The same day"
     unit = "working day" if level.uses_working_days else "calendar day"
     return f"{level.limit} {unit}{'' if level.limit == 1 else 's'}"
 

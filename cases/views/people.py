@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors, services
 from cases.forms import ContactDetailsForm, SearchForm
 from cases.history import case_history, person_history
+from enforcement.selectors.compliance import compliance_panels
 from risk import selectors as risk_selectors
 
 SORTABLE_COLUMNS = [("name", "Name"), ("crn", "CRN"), ("status", "Status"), ("start", "Start date")]
@@ -128,6 +129,11 @@ def person_detail(request, crn: str):
     person = _person_for_request(request, crn)
     context = {"person": person, "tab": "summary"}
     context.update(selectors.person_summary(user=request.user, person=person))
+    # Each case's compliance in the last 12 months (enforcement, composed here: decision record 0005).
+    context["cases"] = list(context["cases"])
+    panels = compliance_panels(context["cases"])
+    for case in context["cases"]:
+        case.compliance = panels[case.pk]
     return render(request, "cases/person_detail.html", context)
 
 

@@ -623,6 +623,15 @@ def _record(
         _recount(requirement, by=by)
     except ValidationError as error:
         return _field_errors(error)
+    # Enforcement records (or withdraws) a failure to comply for an enforceable outcome.
+    events.publish(
+        events.UNPAID_WORK_OUTCOME_RECORDED,
+        case=requirement.sentence.case,
+        subject=f"unpaid-work-attendance:{attendance.pk}",
+        on=session.session_date,
+        by=by,
+        disposal=requirement.sentence.disposal,
+    )
     return {}
 
 

@@ -9,8 +9,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,16 +25,13 @@ from cases.models import (
     SentencePlan,
 )
 from cases.services.allocation import allocation_decision
+from tests.demo_builds import build_twice, fast_hashing
 from timeliness.models import Alert, Clock
 from timeliness.services import alerts_raise, due_soon_horizon
 
 PEOPLE = 40
 SEED = 2017
 JOURNEY_MODELS = (Sentence, Requirement, Contact, SentencePlan, OfficerAssignment, ResettlementPlan, Clock)
-
-
-def fast_hashing():
-    return override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def journey_snapshot() -> dict[str, list[tuple]]:
@@ -81,29 +76,10 @@ def journey_snapshot() -> dict[str, list[tuple]]:
     }
 
 
-class RolledBack(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
     """Build the demo, snapshot and roll back; build it again and keep it for the module's tests."""
-    with django_db_blocker.unblock(), fast_hashing():
-        try:
-            with transaction.atomic():
-                demo.demo_build(people=PEOPLE, seed=SEED)
-                first = journey_snapshot()
-                raise RolledBack
-        except RolledBack:
-            pass
-        assert not Sentence.objects.exists()
-        try:
-            with transaction.atomic():
-                summary = demo.demo_build(people=PEOPLE, seed=SEED)
-                yield {"summary": summary, "first": first, "second": journey_snapshot()}
-                raise RolledBack
-        except RolledBack:
-            pass
+    yield from build_twice(django_db_blocker, people=PEOPLE, seed=SEED, snapshot=journey_snapshot)
 
 
 @pytest.fixture
@@ -280,8 +256,8 @@ def test_open_clocks_due_soon_and_overdue_and_alerts_for_the_sign_ins(summary, t
     }.items():
         alerts = Alert.objects.filter(recipient__username=username, closed_at__isnull=True)
         assert set(alerts.values_list("kind", flat=True)) == kinds, username
-        assert summary.journey.alerts_by_login[username] == alerts.count()
-    assert sum(summary.journey.alerts_raised.values()) == Alert.objects.count()
+    # (The journey's own counts are not compared with the final alerts: the demos after it, delivery and
+    # enforcement, stop clocks and open clocks of their own, and raise alerts again at the end.)
     # The scan already ran: running it again raises nothing new.
     assert alerts_raise(today=today) == {"due_soon": 0, "overdue": 0}
 

@@ -198,7 +198,9 @@ PINNED = {
     # + 1 for the alerts panel's unread counts (timeliness.context_processors.alerts, every HTML page)
     "caseload": 10,
     "team": 11,  # officers with their counts + count + page + alerts panel
-    "person": 13,  # person + cases + addresses + flags (open registrations; current RoSH and MAPPA) + alerts panel
+    # person + cases + addresses + flags (open registrations; current RoSH and MAPPA) + alerts panel
+    # + each case's failures to comply of the last 12 months (enforcement: one query for every case)
+    "person": 14,
     "search": 11,  # count + page + open cases + alerts panel
     "api_cases": 8,  # team (scope) + count + page
     "api_people": 8,  # count + page + current addresses

@@ -9,11 +9,9 @@ second); everything is rolled back at the end of the module.
 from collections import Counter
 
 import pytest
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import demo
 from cases.models import Requirement
 from interventions.models import (
     ProgrammeReferral,
@@ -23,8 +21,7 @@ from interventions.models import (
     UnpaidWorkSession,
     UnpaidWorkTransfer,
 )
-from tests.cases.test_demo_journey import fast_hashing
-from tests.reference_data import reseed
+from tests.demo_builds import build_twice
 from timeliness.models import Clock
 
 PEOPLE = 200
@@ -71,29 +68,10 @@ def delivery_snapshot() -> dict[str, list[tuple]]:
     }
 
 
-class RolledBack(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), fast_hashing():
-        reseed()  # an earlier transactional test may have flushed the reference data
-        try:
-            with transaction.atomic():
-                demo.demo_build(people=PEOPLE, seed=SEED)
-                first = delivery_snapshot()
-                raise RolledBack
-        except RolledBack:
-            pass
-        assert not UnpaidWorkAttendance.objects.exists()
-        try:
-            with transaction.atomic():
-                summary = demo.demo_build(people=PEOPLE, seed=SEED)
-                yield {"summary": summary, "first": first, "second": delivery_snapshot()}
-                raise RolledBack
-        except RolledBack:
-            pass
+    """Build the demo, snapshot and roll back; build it again and keep it for the module's tests."""
+    yield from build_twice(django_db_blocker, people=PEOPLE, seed=SEED, snapshot=delivery_snapshot)
 
 
 @pytest.fixture

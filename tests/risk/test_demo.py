@@ -7,9 +7,7 @@ back at the end of the module.
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
 from django.db.models import Count
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,15 +15,11 @@ from cases import demo
 from cases.models import Address, Case, Person
 from risk import selectors
 from risk.models import MappaRegistration, ParentOrCarer, Registration, RegistrationType, RiskReview, RoshAssessment
+from tests.demo_builds import build_twice, fast_hashing
 
 PEOPLE = 80
 SEED = 2017
 RISK_MODELS = (RoshAssessment, MappaRegistration, Registration, RiskReview, ParentOrCarer)
-
-
-def fast_hashing():
-    """The demo staff's passwords hashed in microseconds (a fresh override each time: they cannot be nested)."""
-    return override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 def risk_snapshot() -> dict[str, list[tuple]]:
@@ -81,29 +75,10 @@ def risk_snapshot() -> dict[str, list[tuple]]:
     }
 
 
-class RolledBack(Exception):
-    pass
-
-
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
     """Build the demo, snapshot and roll back; build it again and keep it for the module's tests."""
-    with django_db_blocker.unblock(), fast_hashing():
-        try:
-            with transaction.atomic():
-                demo.demo_build(people=PEOPLE, seed=SEED)
-                first = risk_snapshot()
-                raise RolledBack
-        except RolledBack:
-            pass
-        assert not RoshAssessment.objects.exists()
-        try:
-            with transaction.atomic():
-                summary = demo.demo_build(people=PEOPLE, seed=SEED)
-                yield {"summary": summary, "first": first, "second": risk_snapshot()}
-                raise RolledBack
-        except RolledBack:
-            pass
+    yield from build_twice(django_db_blocker, people=PEOPLE, seed=SEED, snapshot=risk_snapshot)
 
 
 @pytest.fixture

@@ -267,7 +267,7 @@ class TestServiceLevelsPage:
             _text(row)
             for row in re.findall(r'data-testid="service-level-row">(.*?)</tr>', response.content.decode(), re.S)
         ]
-        assert len(rows) == 14
+        assert len(rows) == 16
         assert rows[0] == (
             "NPS SL001 Pre-sentence report delivered by the court's due date National Probation Service "
             "The court asks for a pre-sentence report The report is delivered to the court The date the court set "
@@ -283,3 +283,5 @@ class TestServiceLevelsPage:
         assert "Community Rehabilitation Companies" in sl013
         sl006 = next(row for row in rows if row.startswith("CRC SL006"))
         assert sl006.endswith("7 calendar days Calendar days 75%")
+        en2 = next(row for row in rows if row.startswith("LOCAL EN2"))
+        assert en2.endswith("The officer records the enforcement decision The same day Working days 100% (local)")

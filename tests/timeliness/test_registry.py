@@ -22,6 +22,8 @@ ALL_CODES = [
     "NPS SL007",
     "CRC SL005",
     "CRC SL006",
+    "LOCAL EN1",
+    "LOCAL EN2",
 ]
 
 
@@ -32,13 +34,18 @@ def _event(name, on, **kwargs):
     return events.CaseEvent(name=name, case=None, subject="sentence:1", on=on, by=None, **kwargs)
 
 
-def test_the_registry_holds_the_service_levels_of_issues_4_and_5():
+def test_the_registry_holds_the_service_levels_of_issues_4_to_6():
     assert [level.code for level in registry.SERVICE_LEVELS] == ALL_CODES
     assert registry.service_level("NPS SL002").target_percent == 95
     assert registry.service_level("CRC SL013").target_percent == 95
     assert registry.service_level("NPS SL003R").target_percent == 97
     assert registry.service_level("CRC SL006").target_percent == 75
     assert registry.service_level("CRC SL005").calendar_label == "calendar days"
+    # Enforcement's own measures are not national ones; the breach action clock alerts managers at once.
+    assert [level.code for level in registry.SERVICE_LEVELS if not level.national] == ["LOCAL EN1", "LOCAL EN2"]
+    assert [level.code for level in registry.SERVICE_LEVELS if level.alert_managers_at_once] == ["LOCAL EN2"]
+    assert registry.service_level("LOCAL EN1").limit == 2
+    assert registry.service_level("LOCAL EN2").due_from(date(2026, 12, 24)) == date(2026, 12, 24)
 
 
 # (code, event, started on, due on) with the default calendars (working days) and SENTENCE_PLAN_DAYS=10.
@@ -78,6 +85,10 @@ DUE_DATES = [
     ),
     ("CRC SL005", _event(events.UNPAID_WORK_WITH_CRC, date(2026, 12, 24)), date(2027, 1, 21)),
     ("CRC SL006", _event(events.UNPAID_WORK_WITH_CRC, date(2026, 12, 24)), date(2026, 12, 31)),
+    # Enforcement: the decision 2 working days after a failure on Christmas Eve 2026 (25 and 28 December are bank
+    # holidays); breach action the same day.
+    ("LOCAL EN1", _event(events.COMPLIANCE_FAILURE_RECORDED, date(2026, 12, 24)), date(2026, 12, 30)),
+    ("LOCAL EN2", _event(events.BREACH_THRESHOLD_CROSSED, date(2026, 12, 24)), date(2026, 12, 24)),
 ]
 
 

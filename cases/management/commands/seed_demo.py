@@ -72,3 +72,6 @@ class Command(BaseCommand):
         if summary.delivery is not None:
             for line in summary.delivery.lines():
                 self.stdout.write(line)
+        if summary.enforcement is not None:
+            for line in summary.enforcement.lines():
+                self.stdout.write(line)

@@ -1,0 +1,1 @@
+"""API for enforcement: each module has `register(router)`, called from config/urls.py."""

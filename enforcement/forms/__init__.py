@@ -1,0 +1,1 @@
+"""Forms for enforcement (issue 6), one module per area: `from enforcement.forms import compliance`."""

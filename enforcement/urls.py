@@ -1,0 +1,5 @@
+from enforcement.views import compliance
+
+app_name = "enforcement"
+
+urlpatterns = [*compliance.urlpatterns]

@@ -1,0 +1,1 @@
+"""Pages for enforcement (issue 6), one module per area."""

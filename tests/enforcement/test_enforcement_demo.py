@@ -1,0 +1,220 @@
+"""Enforcement demo data (enforcement/demo.py): decisions on the failures to comply the journey and delivery demos
+recorded, mostly in time, by each case's responsible officer; warning letters for warnings; breach or recall only
+once the warnings allowed are used up; `officer` with a decision due soon and a case waiting for breach action;
+deterministic.
+
+The demo is built twice for the module (the first build is rolled back after a snapshot, to compare with the
+second); everything is rolled back at the end of the module.
+"""
+
+from datetime import date
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import User
+from cases.demo_journey import FIRST_APPOINTMENT_OVERDUE
+from enforcement.models import ComplianceFailure, WarningLetter
+from enforcement.models.compliance import ENFORCEMENT_ACTIONS, WARNING_DECISIONS, EnforcementDecision
+from enforcement.selectors.compliance import decisions_due, requires_enforcement_action
+from enforcement.services.compliance import is_breachable, is_licence, threshold_reached
+from tests.demo_builds import build_twice
+from timeliness.models import Alert, Clock
+from timeliness.services import due_soon_horizon
+
+PEOPLE = 200
+SEED = 2017
+Decision = EnforcementDecision
+Status = ComplianceFailure.Status
+
+
+def enforcement_snapshot() -> dict[str, list[tuple]]:
+    """What the enforcement demo leaves, without database ids or times of writing, in creation order."""
+    return {
+        "failures": list(
+            ComplianceFailure.objects.order_by("pk").values_list(
+                "case__person__crn", "failed_on", "status", "decision", "decided_on"
+            )
+        ),
+        "letters": list(
+            WarningLetter.objects.order_by("pk").values_list("case__person__crn", "kind", "issued_on", "body")
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """Build the demo, snapshot and roll back; build it again and keep it for the module's tests."""
+    yield from build_twice(django_db_blocker, people=PEOPLE, seed=SEED, snapshot=enforcement_snapshot)
+
+
+@pytest.fixture
+def summary(built, db):
+    return built["summary"]
+
+
+def _officer(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def test_the_enforcement_demo_is_deterministic(built):
+    assert built["first"] == built["second"]
+    assert all(built["second"].values()), {name: len(rows) for name, rows in built["second"].items()}
+
+
+def test_the_summary_counts_what_is_in_the_database(summary):
+    enforcement = summary.enforcement
+    decided = ComplianceFailure.objects.filter(status=Status.DECIDED)
+
+    assert sum(enforcement.failures.values()) == ComplianceFailure.objects.count()
+    assert enforcement.failures[Status.DECIDED] == decided.count() == sum(enforcement.decisions.values()) > 0
+    assert enforcement.warning_letters == WarningLetter.objects.count() > 0
+    assert enforcement.threshold_cases >= 1
+    lines = enforcement.lines()
+    assert lines[0].startswith("Enforcement data loaded in ")
+    assert any("officer" in line for line in lines)
+
+
+def test_officer_has_a_decision_due_soon_and_a_case_waiting_for_breach_action(summary):
+    today = timezone.localdate()
+    officer = _officer("officer")
+    waiting = list(decisions_due(user=officer))
+
+    due_soon = [
+        failure
+        for failure in waiting
+        if today <= failure.decision_due_on <= due_soon_horizon(today) and not requires_enforcement_action(failure)
+    ]
+    assert due_soon, [(failure.failed_on, failure.decision_due_on) for failure in waiting]
+    needing_action = [failure for failure in waiting if requires_enforcement_action(failure)]
+    assert needing_action
+    failure = needing_action[0]
+    assert is_breachable(failure.sentence), failure.sentence.disposal
+    # The breach action clock runs and alerts the officer and the team's manager at once.
+    clock = Clock.objects.get(service_level="LOCAL EN2", subject=f"failure:{failure.pk}")
+    assert clock.status == Clock.Status.OPEN
+    recipients = set(Alert.objects.filter(clock=clock, closed_at__isnull=True).values_list("recipient__username"))
+    assert {("officer",), ("manager",)} <= recipients, recipients
+
+
+def test_only_the_journeys_overdue_first_appointment_has_its_decision_overdue(summary):
+    """One decision clock is overdue on purpose: the journey's "allocated, first appointment overdue" case (its
+    person missed the first appointment four working days ago), which the journey leaves alone so its stage shows;
+    so `officer` also sees a decision overdue. Everything else is decided, or due today or later."""
+    today = timezone.localdate()
+    live = summary.journey.live_case_ids
+    overdue = Clock.objects.filter(service_level="LOCAL EN1", status=Clock.Status.OPEN, due_on__lt=today)
+
+    assert overdue.count() == 1, list(overdue.values_list("case__person__crn", "due_on"))
+    crn = summary.journey.live[FIRST_APPOINTMENT_OVERDUE].split()[0]
+    assert overdue.get().case.person.crn == crn
+    assert overdue.get().case_id in live
+    assert summary.enforcement.awaiting_overdue == 1
+    waiting = ComplianceFailure.objects.filter(status=Status.AWAITING_DECISION).exclude(case_id__in=live)
+    assert not waiting.filter(decision_due_on__lt=today).exists(), "left undecided only when due today or later"
+    assert not ComplianceFailure.objects.filter(case_id__in=live, status=Status.DECIDED).exists()
+
+
+def test_decisions_are_mostly_in_time_by_the_responsible_officer_and_never_in_the_future(summary):
+    today = timezone.localdate()
+    decided = list(ComplianceFailure.objects.filter(status=Status.DECIDED).select_related("case"))
+    in_time = [failure for failure in decided if failure.decided_on <= failure.decision_due_on]
+
+    assert 0.7 <= len(in_time) / len(decided) < 1, (len(in_time), len(decided))
+    assert all(failure.failed_on <= failure.decided_on <= today for failure in decided)
+    assert all(failure.decided_by_id == failure.case.responsible_officer_id for failure in decided)
+    met = Clock.objects.filter(service_level="LOCAL EN1", status=Clock.Status.MET).count()
+    assert met == len(in_time) == summary.enforcement.decided_in_time
+
+
+def test_every_decision_has_its_author_in_the_history(summary):
+    for failure in ComplianceFailure.objects.filter(status=Status.DECIDED):
+        record = failure.history.filter(status=Status.DECIDED).earliest("history_date")
+        assert record.history_user_id == failure.decided_by_id, failure.pk
+        assert record.decision == failure.decision
+    for model in (ComplianceFailure, WarningLetter):
+        assert not model.history.filter(history_user__isnull=True).exists(), model.__name__
+
+
+def test_every_warning_has_its_letter_and_nothing_else_has_one(summary):
+    warnings = ComplianceFailure.objects.filter(decision__in=WARNING_DECISIONS).select_related("warning_letter")
+
+    assert warnings.count() == WarningLetter.objects.count() > 0
+    for failure in warnings:
+        letter = failure.warning_letter
+        assert letter.kind == ("final" if failure.decision == Decision.FINAL_WARNING else "first")
+        assert letter.issued_on == failure.decided_on
+        assert letter.issued_by_id == failure.decided_by_id
+    assert not WarningLetter.objects.exclude(failure__decision__in=WARNING_DECISIONS).exists()
+
+
+def warnings_when_decided(failure: ComplianceFailure) -> int:
+    """The warnings the officer had to go on: given on the same order, for failures within 12 months either side
+    of this one, before this decision was written (a warning given later counts for threshold_reached now)."""
+    decided = failure.history.filter(status=Status.DECIDED).earliest("history_id").history_id
+    given = ComplianceFailure.history.filter(
+        history_id__lt=decided,
+        status=Status.DECIDED,
+        decision__in=WARNING_DECISIONS,
+        sentence_id=failure.sentence_id,
+        failed_on__gt=failure.failed_on - relativedelta(months=12),
+        failed_on__lt=failure.failed_on + relativedelta(months=12),
+    ).exclude(id=failure.pk)
+    return given.values("id").distinct().count()
+
+
+def test_breach_and_recall_only_once_the_warnings_are_used_up(summary):
+    allowed = settings.ENFORCEMENT_WARNINGS_ALLOWED
+    decided = list(ComplianceFailure.objects.filter(status=Status.DECIDED).select_related("sentence"))
+    actions = [failure for failure in decided if failure.decision in ENFORCEMENT_ACTIONS]
+
+    assert actions
+    for failure in decided:
+        reached = warnings_when_decided(failure) >= allowed
+        if failure.decision in ENFORCEMENT_ACTIONS:
+            assert reached, failure.pk
+        if reached:
+            assert failure.decision in (*ENFORCEMENT_ACTIONS, Decision.ACCEPTABLE), (failure.pk, failure.decision)
+    for failure in actions:
+        if failure.decision == Decision.BREACH:
+            assert is_breachable(failure.sentence), failure.pk
+        else:
+            assert is_licence(failure.sentence), failure.pk
+    explained = [f for f in decided if f.decision in (Decision.ACCEPTABLE, Decision.NO_FURTHER_ACTION)]
+    assert explained
+    assert all(failure.decision_reason for failure in explained)
+
+
+def test_a_breach_action_clock_for_every_failure_past_the_threshold_stopped_by_its_decision(summary):
+    allowed = settings.ENFORCEMENT_WARNINGS_ALLOWED
+    failures = ComplianceFailure.objects.exclude(status=Status.WITHDRAWN)
+    past_threshold = {}
+    for failure in failures:
+        if failure.status == Status.DECIDED:
+            reached = warnings_when_decided(failure) >= allowed
+        else:
+            reached = threshold_reached(failure)
+        if reached:
+            past_threshold[f"failure:{failure.pk}"] = failure
+    clocks = {clock.subject: clock for clock in Clock.objects.filter(service_level="LOCAL EN2")}
+
+    assert past_threshold
+    assert set(past_threshold) == set(clocks)
+    for subject, clock in clocks.items():
+        failure = past_threshold[subject]
+        if failure.status == Status.DECIDED:
+            assert clock.status in (Clock.Status.MET, Clock.Status.MISSED), subject
+            assert clock.stopped_on == failure.decided_on, subject
+        else:
+            assert clock.status == Clock.Status.OPEN, subject
+
+
+def test_each_cases_failures_are_decided_in_turn(summary):
+    last: dict[int, date] = {}
+    decided = ComplianceFailure.objects.filter(status=Status.DECIDED).order_by("case_id", "failed_on", "pk")
+    for failure in decided:
+        previous = last.get(failure.case_id)
+        assert previous is None or previous <= failure.decided_on, failure.pk
+        last[failure.case_id] = failure.decided_on
