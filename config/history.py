@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+CHANGE_REASON_MAX_LENGTH = 100
 _constraints_left_to_database: ContextVar[bool] = ContextVar("constraints_left_to_database", default=False)
 
 
@@ -32,7 +33,8 @@ def save_with_history(instance: models.Model, *, by, reason: str = "", validate:
         instance.full_clean(validate_constraints=not _constraints_left_to_database.get())
     instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        # django-simple-history keeps at most 100 characters of a change reason (PostgreSQL refuses more).
+        instance._change_reason = reason if len(reason) <= CHANGE_REASON_MAX_LENGTH else reason[:99] + "…"
     try:
         with transaction.atomic():
             instance.save()

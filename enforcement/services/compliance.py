@@ -185,7 +185,8 @@ def failure_record_for_unpaid_work(*, by: User, attendance: UnpaidWorkAttendance
         if existing is not None and existing.status == Status.AWAITING_DECISION:
             existing.status = Status.WITHDRAWN
             existing.withdrawn_on = timezone.localdate()
-            save_with_history(existing, by=by, reason=f"Withdrawn: the outcome was corrected to {label.lower()}")
+            # (The history keeps the outcome it was corrected to on the attendance; a change reason is short.)
+            save_with_history(existing, by=by, reason="Withdrawn: the outcome was corrected")
             _publish(events.COMPLIANCE_FAILURE_WITHDRAWN, existing, on=existing.withdrawn_on, by=by)
         return existing
     details = f"Unpaid work session at {session.project.name}, {session.start_time:%H:%M} to {session.end_time:%H:%M}"

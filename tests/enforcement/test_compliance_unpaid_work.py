@@ -187,7 +187,7 @@ def test_correcting_to_an_outcome_that_is_not_enforceable_withdraws_the_failure(
     entry = latest(made)
     assert (entry.history_user, entry.history_change_reason) == (
         upw.manager,
-        f"Withdrawn: the outcome was corrected to {label}",
+        "Withdrawn: the outcome was corrected",
     )
     assert clock_statuses(made) == {"LOCAL EN1": ("cancelled", TODAY)}
 
