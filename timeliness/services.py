@@ -70,7 +70,8 @@ def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
     """Stop the case's open clocks whose stop event this is: met if on or before the due date, else missed.
 
     Only clocks started on or before the event's day: something that happened before a clock started (an
-    appointment recorded late, dated before the release that opened the clock) cannot stop it.
+    appointment recorded late, dated before the release that opened the clock) cannot stop it. The exception is
+    an enforcement decision, which settles its own failure's clocks whatever day it is dated.
     """
     codes = registry.stopping_on(event.name)
     if not codes:
@@ -80,6 +81,13 @@ def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
     )
     if event.name in SUBJECT_SPECIFIC_STOPS:
         open_clocks = open_clocks.filter(subject=event.subject)
+    if event.name == events.COMPLIANCE_FAILURE_DECIDED:
+        # The decision settles its failure whatever day it is dated: the breach action clock may have started
+        # after the failure (when a warning on another failure used up the allowance), and a decision dated
+        # before that still stops it (on the day it started, at the latest).
+        open_clocks = Clock.objects.select_for_update().filter(
+            case=event.case, service_level__in=codes, status=Clock.Status.OPEN, subject=event.subject
+        )
     clocks = list(open_clocks)
     for clock in clocks:
         _stop(clock, on=event.on, by=event.by)
@@ -88,7 +96,12 @@ def clocks_stop(*, event: events.CaseEvent) -> list[Clock]:
 
 def clocks_reopen(*, event: events.CaseEvent) -> list[Clock]:
     """Clocks cancelled for the event's subject apply again (a withdrawn failure to comply reinstated): they run
-    again with their own start and due dates, so one already past its due date is overdue at once."""
+    again with their own start and due dates, so one already past its due date is overdue at once. Not on an
+    ended case: its clocks no longer apply whatever happens to the failure."""
+    from cases.models import Case
+
+    if event.case.status == Case.Status.ENDED:
+        return []
     clocks = list(
         Clock.objects.select_for_update().filter(case=event.case, subject=event.subject, status=Clock.Status.CANCELLED)
     )

@@ -56,7 +56,9 @@ def decisions_due(*, user: User) -> QuerySet[ComplianceFailure]:
     for cases with no team); soonest due first."""
     failures = failures_visible_to(user).filter(status=Status.AWAITING_DECISION)
     if user.role == User.Role.MANAGER and user.team_id:
-        failures = failures.filter(case__team_id=user.team_id)
+        failures = failures.filter(
+            Q(case__team_id=user.team_id) | Q(case__team__isnull=True, case__provider_id=user.team.provider_id)
+        )
     else:
         failures = failures.filter(case__responsible_officer=user)
     return failures.order_by("decision_due_on", "failed_on", "pk")

@@ -205,11 +205,16 @@ def failure_record_for_unpaid_work(*, by: User, attendance: UnpaidWorkAttendance
         reason = "Awaiting a decision again: the outcome was corrected back" if reinstated else "Outcome corrected"
         save_with_history(existing, by=by, reason=reason)
         if reinstated:
-            # Its clocks, cancelled at the withdrawal, run again from the failure's own dates.
-            _publish(events.COMPLIANCE_FAILURE_REINSTATED, existing, on=timezone.localdate(), by=by)
+            # Its clocks, cancelled at the withdrawal, run again from the failure's own dates; and if warnings
+            # given meanwhile used up the allowance, its breach action clock starts now.
+            today = timezone.localdate()
+            _publish(events.COMPLIANCE_FAILURE_REINSTATED, existing, on=today, by=by)
+            if threshold_reached(existing):
+                _publish(events.BREACH_THRESHOLD_CROSSED, existing, on=max(today, existing.failed_on), by=by)
         return existing
-    sentence = order_on(case, session.session_date)
-    if sentence is None:
+    # The order the unpaid work belongs to, if it is current and had started by the session.
+    sentence = attendance.requirement.sentence
+    if sentence.status != Sentence.Status.CURRENT or sentence.sentence_date > session.session_date:
         return None
     return _new_failure(
         case=case,

@@ -200,6 +200,19 @@ def test_a_warning_that_uses_up_the_allowance_starts_the_breach_clock_of_a_failu
     assert "take breach action" in refused.value.messages[0]
 
 
+def test_a_decision_dated_before_the_breach_clock_started_still_stops_it(compliance):
+    earlier = failure(compliance.community, date(2026, 11, 16))
+    later = failure(compliance.community, date(2026, 11, 20))
+    services.failure_decide(by=compliance.org.officer, failure=earlier, decision="first_warning")  # today
+
+    services.failure_decide(by=compliance.org.officer, failure=later, decision="breach", on=date(2026, 11, 24))
+
+    found = clocks(later)
+    assert found["LOCAL EN2"][:4] == (TODAY, TODAY, TODAY, "met")
+    assert found["LOCAL EN1"][1:4] == (date(2026, 11, 24), date(2026, 11, 24), "met")  # due Tuesday 24 November
+    assert not Alert.objects.filter(clock__subject=f"failure:{later.pk}", closed_at__isnull=True).exists()
+
+
 def test_a_warning_on_a_later_failure_counts_for_an_earlier_one_decided_after_it(compliance):
     earlier = failure(compliance.community, date(2026, 11, 2))
     later = failure(compliance.community, date(2026, 11, 23))

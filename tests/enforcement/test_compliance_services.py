@@ -776,3 +776,15 @@ def test_order_on(compliance):
     assert services.order_on(case, date(2026, 3, 1)) is None
     assert services.order_on(case, date(2026, 3, 2)) == case.sentences.get()
     assert services.order_on(factories.CaseFactory(), TODAY) is None
+
+
+def test_a_provider_manager_sees_the_decisions_due_on_cases_with_no_team(compliance):
+    from enforcement.selectors.compliance import decisions_due
+
+    made = failure(compliance.community, date(2026, 11, 24))
+    # The case loses its team and officer (as when awaiting allocation after a transfer).
+    case = compliance.community
+    type(case).objects.filter(pk=case.pk).update(team=None, responsible_officer=None, status="awaiting_allocation")
+
+    assert list(decisions_due(user=compliance.org.manager)) == [made]
+    assert list(decisions_due(user=compliance.org.other_provider_manager)) == []

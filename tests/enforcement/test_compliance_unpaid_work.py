@@ -16,6 +16,7 @@ from enforcement.models import ComplianceFailure, WarningLetter
 from enforcement.services import compliance as services
 from interventions.models import UnpaidWorkAttendance
 from interventions.services.unpaid_work import attendance_record, register_record
+from tests import factories
 from tests.interventions import test_unpaid_work_setup as setup
 from tests.interventions.test_unpaid_work_setup import TODAY, booking, outcome_fields, session, upw_requirement
 from timeliness.models import Clock
@@ -320,4 +321,36 @@ def test_no_failure_for_a_session_before_the_order(org, upw):
     record(attendance, "unacceptable_absence", by=upw.supervisor)
 
     assert UnpaidWorkAttendance.objects.get(pk=attendance.pk).status == Status.UNACCEPTABLE_ABSENCE
+    assert not ComplianceFailure.objects.exists()
+
+
+def test_a_failure_reinstated_after_the_allowance_was_used_up_starts_its_breach_action_clock(upw, booked):
+    record(booked, "unacceptable_absence", by=upw.supervisor)
+    made = ComplianceFailure.objects.get()
+    record(booked, "acceptable_absence", by=upw.manager)
+    # Meanwhile another failure on the same order gets a warning: the one warning allowed is used up.
+    later = booking(booked.requirement, session(upw.project, on=TODAY, supervisor=upw.supervisor))
+    record(later, "unacceptable_absence", by=upw.supervisor)
+    warned = ComplianceFailure.objects.get(unpaid_work_attendance=later)
+    services.failure_decide(by=upw.officer, failure=warned, decision="first_warning")
+
+    record(booked, "unacceptable_absence", by=upw.manager)
+
+    assert clock_statuses(made) == {"LOCAL EN1": ("open", None), "LOCAL EN2": ("open", None)}
+    assert Clock.objects.get(subject=f"failure:{made.pk}", service_level="LOCAL EN2").started_on == TODAY
+
+
+def test_an_unpaid_work_failure_is_against_the_order_the_work_belongs_to(upw, booked):
+    record(booked, "unacceptable_absence", by=upw.supervisor)
+
+    assert ComplianceFailure.objects.get().sentence == booked.requirement.sentence
+
+
+def test_no_failure_against_a_newer_order_when_the_works_own_order_has_ended(upw, booked):
+    old_order = booked.requirement.sentence
+    type(old_order).objects.filter(pk=old_order.pk).update(status="revoked")
+    factories.SentenceFactory(case=old_order.case, sentence_date=date(2026, 11, 16))  # sentenced again
+
+    record(booked, "unacceptable_absence", by=upw.supervisor)
+
     assert not ComplianceFailure.objects.exists()
