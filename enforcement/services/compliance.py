@@ -228,6 +228,27 @@ def failure_record_for_unpaid_work(*, by: User, attendance: UnpaidWorkAttendance
     )
 
 
+def decisions_allowed(
+    failure: ComplianceFailure, *, warnings: list[ComplianceFailure], requires_action: bool
+) -> list[str]:
+    """The decisions the failure's order and the warnings already given allow, in the order a form offers them
+    (the rules failure_decide enforces): no warning or no further action once the allowance is used up; a first
+    warning only when none was given; breach for orders, recall for licences."""
+    allowed = []
+    if not requires_action:
+        if not warnings:
+            allowed.append(Decision.FIRST_WARNING)
+        allowed.append(Decision.FINAL_WARNING)
+    allowed.append(Decision.ACCEPTABLE)
+    if not requires_action:
+        allowed.append(Decision.NO_FURTHER_ACTION)
+    if is_breachable(failure.sentence):
+        allowed.append(Decision.BREACH)
+    if is_licence(failure.sentence):
+        allowed.append(Decision.RECALL)
+    return allowed
+
+
 def _check_decision(failure: ComplianceFailure, decision: str, reason: str, on: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     today = timezone.localdate()

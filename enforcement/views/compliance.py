@@ -144,23 +144,6 @@ def _refusal(request, failure: ComplianceFailure):
     return None
 
 
-def _offered(failure: ComplianceFailure, warnings: list, requires_action: bool) -> list[str]:
-    """The decisions this failure's order and the warnings already given allow (the service's rules)."""
-    offered = []
-    if not requires_action:
-        if not warnings:
-            offered.append(Decision.FIRST_WARNING)
-        offered.append(Decision.FINAL_WARNING)
-    offered.append(Decision.ACCEPTABLE)
-    if not requires_action:
-        offered.append(Decision.NO_FURTHER_ACTION)
-    if services.is_breachable(failure.sentence):
-        offered.append(Decision.BREACH)
-    if services.is_licence(failure.sentence):
-        offered.append(Decision.RECALL)
-    return offered
-
-
 def _threshold_explanation(failure: ComplianceFailure, warnings: list) -> str:
     count = len(warnings)
     given = ", ".join(_day(warning.decided_on) for warning in warnings)
@@ -190,7 +173,7 @@ def failure_decide(request, failure_id: int):
         return refusal
     warnings = services.warnings_before(failure)
     requires_action = selectors.requires_enforcement_action(failure)
-    offered = _offered(failure, warnings, requires_action)
+    offered = services.decisions_allowed(failure, warnings=warnings, requires_action=requires_action)
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         offered=offered,
