@@ -25,6 +25,8 @@ PROGRAMME_PAGES = ("interventions:programme_waiting_list", "interventions:progra
 SERVICE_PAGES = ("interventions:need_area_referrals", "interventions:service_directory")
 # Enforcement (issue 6): failures to comply waiting for the officer's or the manager's decision.
 DECISION_PAGES = ("enforcement:decisions_due",)
+BREACH_PAGES = ("enforcement:breaches", "enforcement:recalls")
+COURT_PORTAL_PAGES = ("enforcement:court_packs", "enforcement:court_pack")
 
 
 def _section(text: str, pages: tuple[str, ...], current: str) -> dict:
@@ -54,6 +56,9 @@ def navigation(request):
         return {}
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
+    if user.role == User.Role.COURT_USER:
+        # Court users see the breach packs sent to their courts and nothing of the caseload.
+        return {"navigation_items": [_section("Breach packs", COURT_PORTAL_PAGES, current)]}
     items = [
         {"text": "My caseload", "href": reverse("cases:caseload"), "active": current == "cases:caseload"},
         {"text": "Search", "href": reverse("cases:search"), "active": current == "cases:search"},
@@ -86,6 +91,7 @@ def navigation(request):
                 "active": current in DECISION_PAGES,
             }
         )
+        items.append(_section("Breach and recall", BREACH_PAGES, current))
     items.extend(delivery_sections(user, current))
     if user.is_staff:
         items.append({"text": "Admin", "href": reverse("admin:index"), "active": False})

@@ -115,6 +115,10 @@ class User(AbstractUser):
     courts = models.ManyToManyField(
         Court, blank=True, related_name="court_users", help_text="Courts whose breach packs a court user receives."
     )
+    senior_manager = models.BooleanField(
+        default=False,
+        help_text="A manager who is also a senior manager (head of service or deputy) countersigns recalls.",
+    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=[courts])
 
     objects = UserManager()
@@ -145,6 +149,11 @@ class User(AbstractUser):
                 condition=~Q(role="court_user") | Q(team__isnull=True),
                 name="user_court_user_has_no_team",
                 violation_error_message="A court user works for a court, not a probation team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(senior_manager=False) | Q(role="manager"),
+                name="user_senior_manager_is_a_manager",
+                violation_error_message="Only a manager can be a senior manager.",
             ),
         ]
 

@@ -41,10 +41,14 @@ def staff_create(
     team: Team | None = None,
     courts: list[Court] | tuple[Court, ...] = (),
     is_superuser: bool = False,
+    senior_manager: bool = False,
 ) -> User:
-    """Create a member of staff. Administrators may use the Django admin; others cannot."""
+    """Create a member of staff. Administrators may use the Django admin; others cannot. A senior manager (who
+    countersigns recalls) is a manager."""
     if is_superuser and role != User.Role.ADMINISTRATOR:
         raise ValidationError({"is_superuser": "Only an administrator can be a superuser."})
+    if senior_manager and role != User.Role.MANAGER:
+        raise ValidationError({"senior_manager": "Only a manager can be a senior manager."})
     user = User(
         username=username,
         first_name=first_name,
@@ -54,6 +58,7 @@ def staff_create(
         team=team,
         is_staff=role == User.Role.ADMINISTRATOR,
         is_superuser=is_superuser,
+        senior_manager=senior_manager,
     )
     try:
         validate_password(password, user)

@@ -61,6 +61,20 @@ ENFORCEMENT_PAGES = (
     ("compliance tab", "/cases/{case}/compliance/"),
     ("decisions due", "/compliance/decisions-due/"),
     ("api failures", "/api/v1/compliance-failures/"),
+    ("breaches", "/breaches/"),
+    ("breach", "/breaches/{breach}/"),
+    ("breach pack", "/breach-packs/{pack}/"),
+    ("pack pdf", "/breach-packs/{pack}/pdf/"),
+    ("recalls", "/recalls/"),
+    ("api breaches", "/api/v1/breaches/"),
+    ("api recalls", "/api/v1/recalls/"),
+)
+# The court user of Manchester's courts: the court portal, the latest pack sent there and its PDF.
+COURT_PAGES = (
+    ("court portal", "/court-portal/"),
+    ("court pack", "/court-portal/packs/{court_pack}/"),
+    ("court pdf", "/court-portal/packs/{court_pack}/pdf/"),
+    ("api court", "/api/v1/court-breach-packs/"),
 )
 # The unpaid work supervisor of Cheshire and Greater Manchester CRC: today's register and its busiest session.
 SUPERVISOR_PAGES = (
@@ -170,7 +184,26 @@ def run(arguments: argparse.Namespace) -> None:
     )
     if rar is None or upw is None or session is None:
         raise SystemExit("The demo has no RAR or unpaid work for `officer`, or no session today: seed more people.")
+    from enforcement.models import BreachPack
+
+    # The latest pack sent to court on one of the team's cases (both officer and manager may open it), and the
+    # latest sent to a court of the demo's `court` user.
+    pack = (
+        BreachPack.objects.filter(breach__case__team=officer.team, sent_to_court_at__isnull=False)
+        .order_by("-sent_to_court_at")
+        .first()
+    )
+    court_pack = (
+        BreachPack.objects.filter(court__court_users__username="court", sent_to_court_at__isnull=False)
+        .order_by("-sent_to_court_at")
+        .first()
+    )
+    if pack is None or court_pack is None:
+        raise SystemExit("The demo has no breach pack sent to court for `officer`'s team or `court`: seed more people.")
     values = {
+        "breach": pack.breach_id,
+        "pack": pack.pk,
+        "court_pack": court_pack.pk,
         "crn": crn,
         "case": case.pk,
         "rar": rar.pk,
@@ -185,11 +218,13 @@ def run(arguments: argparse.Namespace) -> None:
     print(f"\nEach row: median and 95th percentile of {arguments.requests} requests after one untimed request")
     print(f"(which gives the SQL query count and the response size). The person page is {crn}'s.")
     print(f"{'user':<10} {'page':<15} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
-    for username in ("officer", "manager", "supervisor"):
+    for username in ("officer", "manager", "supervisor", "court"):
         client = Client()
         client.force_login(User.objects.get(username=username))
         if username == "supervisor":
             pages = SUPERVISOR_PAGES
+        elif username == "court":
+            pages = COURT_PAGES
         else:
             pages = PAGES + DELIVERY_PAGES + ENFORCEMENT_PAGES + (MANAGER_PAGES if username == "manager" else ())
         for label, url in pages:

@@ -84,6 +84,7 @@ class StaffSpec:
     court_codes: tuple[str, ...] = ()
     capacity: float = 1.0  # share of a full-time caseload (part-time officers hold fewer cases)
     superuser: bool = False
+    senior_manager: bool = False  # countersigns recalls; not a team's day-to-day manager
 
 
 ProviderType = Provider.ProviderType
@@ -148,6 +149,11 @@ STAFF = (
     StaffSpec("yot.officer2", "Sophie", "Nwosu", Role.RESPONSIBLE_OFFICER, "Y01MC"),
     StaffSpec("court.preston", "Ian", "Threlfall", Role.COURT_USER, court_codes=("PRMC", "PRCC")),
     StaffSpec("court.youth", "Fiona", "Gallagher", Role.COURT_USER, court_codes=("MSYC",)),
+    # Senior managers (heads of service) who countersign recalls, one per provider, beside the team managers.
+    StaffSpec("nps.head", "Rachel", "Okonjo", Role.MANAGER, "N01ST", senior_manager=True),
+    StaffSpec("cgm.head", "Graham", "Whitworth", Role.MANAGER, "C04OR", senior_manager=True),
+    StaffSpec("cl.head", "Susan", "Haworth", Role.MANAGER, "C05PC", senior_manager=True),
+    StaffSpec("yot.head", "Ruth", "Adebayo", Role.MANAGER, "Y01MC", senior_manager=True),
 )
 STAFF_EMAIL_DOMAIN = "probation.example"  # .example is reserved: these addresses can never reach anyone
 
@@ -470,6 +476,7 @@ class DemoBuilder:
                 password=password,
                 team=self.teams[spec.team_code] if spec.team_code else None,
                 courts=[courts[code] for code in spec.court_codes],
+                senior_manager=spec.senior_manager,
             )
         self.admin = admin
         self.capacity = {spec.username: spec.capacity for spec in STAFF}
@@ -480,7 +487,7 @@ class DemoBuilder:
             user = self.staff[spec.username]
             if spec.role == Role.RESPONSIBLE_OFFICER:
                 self.officers_by_provider[team_provider[spec.team_code]].append(user)
-            elif spec.role == Role.MANAGER:
+            elif spec.role == Role.MANAGER and not spec.senior_manager:
                 self.manager_by_team[user.team_id] = user
         self.towns_by_team = {self.teams[spec.code].pk: spec.towns for spec in TEAMS}
         self.towns_by_provider = {

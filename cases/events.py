@@ -45,6 +45,23 @@ BREACH_THRESHOLD_CROSSED = "breach_threshold_crossed"
 COMPLIANCE_FAILURE_DECIDED = "compliance_failure_decided"
 COMPLIANCE_FAILURE_WITHDRAWN = "compliance_failure_withdrawn"
 COMPLIANCE_FAILURE_REINSTATED = "compliance_failure_reinstated"
+# Breach (subject "breach:<id>"). Breach action decided on an order starts the clock of the provider holding the case:
+# CRC AE (a CRC: referred to the NPS within 8 days of becoming aware of the breach) or NPS SL014 (the NPS: presented
+# to court within 10 days). The CRC's referral stops CRC AE; the NPS accepting it starts NPS SL015 (presented within
+# 2 days); the pack sent to court stops NPS SL014 and SL015. A breach withdrawn cancels its clocks.
+BREACH_INITIATED = "breach_initiated"
+BREACH_REFERRED_TO_NPS = "breach_referred_to_nps"
+BREACH_REFERRAL_ACCEPTED = "breach_referral_accepted"
+BREACH_PRESENTED_TO_COURT = "breach_presented_to_court"
+BREACH_WITHDRAWN = "breach_withdrawn"
+# Recall (subject "recall:<id>"). Considering recall starts CRC AF / NPS SL012 (a recommendation within 24 hours of
+# becoming aware); the manager's recommendation stops it. The return to custody starts NPS SL024 (the recall
+# documents supplied within 10 days); recording them supplied stops it. A recall withdrawn cancels its clocks.
+RECALL_CONSIDERED = "recall_considered"
+RECALL_RECOMMENDED = "recall_recommended"
+RETURNED_TO_CUSTODY = "returned_to_custody"
+RECALL_DOCUMENTS_SUPPLIED = "recall_documents_supplied"
+RECALL_WITHDRAWN = "recall_withdrawn"
 # A requirement ended (subject "requirement:<id>"), completed or not: its clocks still open no longer apply.
 REQUIREMENT_ENDED = "requirement_ended"
 # The case moved to another officer, team or provider (case already saved with the new holder): open clocks

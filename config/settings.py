@@ -250,7 +250,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools (used by WeasyPrint for PDFs) logs every font table it subsets at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Production hardening: `manage.py check --deploy` is silent with these.

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.forms import LoginForm
+from accounts.models import User
 from cases.api import CaseViewSet, PersonViewSet
 from cases.api import allocation as allocation_api
 from cases.api import contacts as contacts_api
@@ -15,7 +16,9 @@ from cases.api import court as court_api
 from cases.api import plans as plans_api
 from cases.api import sentencing as sentencing_api
 from config.health import health
+from enforcement.api import breach as breach_api
 from enforcement.api import compliance as compliance_api
+from enforcement.api import recall as recall_api
 from interventions.api import delivery as delivery_api
 from interventions.api import programmes as programmes_api
 from interventions.api import rar as rar_api
@@ -41,6 +44,8 @@ for stage_api in (
     programmes_api,
     referrals_api,
     compliance_api,
+    breach_api,
+    recall_api,
 ):
     stage_api.register(router)
 
@@ -49,6 +54,8 @@ admin.site.site_title = "Probation case management"
 
 
 def home(request):
+    if getattr(request.user, "role", "") == User.Role.COURT_USER:
+        return redirect("enforcement:court_packs")
     return redirect("cases:caseload")
 
 

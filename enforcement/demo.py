@@ -47,7 +47,7 @@ from accounts.models import User
 from cases.demo_journey import _is_working_day, _weighted, _working_days_after, _working_days_before
 from cases.models import COMMUNITY_DISPOSALS, Case, Contact, ContactOutcome, Disposal, Sentence
 from cases.services import contacts
-from enforcement.models import ComplianceFailure, WarningLetter
+from enforcement.models import BreachStatus, ComplianceFailure, RecallStatus, WarningLetter
 from enforcement.models.compliance import WARNING_DECISIONS, EnforcementDecision
 from enforcement.services import compliance
 from interventions.models import UnpaidWorkAttendance
@@ -110,6 +110,10 @@ RECALL_REASON = (
 CREATED_NOTES = "Did not attend and did not answer the mobile; a letter asks them to get in touch today."
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _kind(failure: ComplianceFailure) -> str:
     if failure.source == ComplianceFailure.Source.UNPAID_WORK:
         status = failure.unpaid_work_attendance.status
@@ -140,6 +144,8 @@ class EnforcementSummary:
     alerts_raised: dict[str, int]
     officer: dict[str, str] = field(default_factory=dict)  # OFFICER_* -> "CRN name (recorded here|from the demo)"
     seconds: float = 0.0
+    breaches: Counter = field(default_factory=Counter)  # breach status -> count
+    recalls: Counter = field(default_factory=Counter)  # recall status -> count
 
     def lines(self) -> list[str]:
         statuses = ", ".join(
@@ -157,6 +163,20 @@ class EnforcementSummary:
             f"  Alerts raised: {self.alerts_raised.get('due_soon', 0)} due soon, "
             f"{self.alerts_raised.get('overdue', 0)} overdue.",
         ]
+        if self.breaches:
+            stages = ", ".join(
+                f"{_lower_first(BreachStatus(code).label)} {self.breaches[code]}"
+                for code in BreachStatus.values
+                if self.breaches[code]
+            )
+            lines.append(f"  Breaches: {sum(self.breaches.values())} ({stages}).")
+        if self.recalls:
+            stages = ", ".join(
+                f"{_lower_first(RecallStatus(code).label)} {self.recalls[code]}"
+                for code in RecallStatus.values
+                if self.recalls[code]
+            )
+            lines.append(f"  Recalls: {sum(self.recalls.values())} ({stages}).")
         if self.officer:
             lines.append("  For officer:")
             lines += [f"    {what}: {where}" for what, where in self.officer.items()]
@@ -396,11 +416,18 @@ def build_enforcement(
     build_delivery.
 
     `leave_alone`: ids of cases to write nothing on (the journey's live cases, each showing one stage)."""
+    from enforcement.demo_breach import build_breaches
+    from enforcement.demo_recall import build_recalls
     from timeliness.services import alerts_raise
 
     started = time.perf_counter()
     enforcement = EnforcementBuilder(builder, seed=seed, leave_alone=leave_alone)
     enforcement.decide_all()
     enforcement.ensure_officer_examples()
+    breaches = build_breaches(builder, seed=seed, today=enforcement.today)
+    recalls = build_recalls(builder, seed=seed, today=enforcement.today)
     raised = alerts_raise(today=enforcement.today)
-    return enforcement.summary(raised, time.perf_counter() - started)
+    summary = enforcement.summary(raised, time.perf_counter() - started)
+    summary.breaches = breaches
+    summary.recalls = recalls
+    return summary

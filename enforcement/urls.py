@@ -1,5 +1,5 @@
-from enforcement.views import compliance
+from enforcement.views import breach, compliance, court_portal, recall
 
 app_name = "enforcement"
 
-urlpatterns = [*compliance.urlpatterns]
+urlpatterns = [*compliance.urlpatterns, *breach.urlpatterns, *court_portal.urlpatterns, *recall.urlpatterns]

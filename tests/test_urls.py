@@ -147,6 +147,10 @@ def url_values(org):
         # Enforcement (enforcement/): ids that need not exist either.
         "failure_id": 1,
         "letter_id": 1,
+        "breach_id": 1,
+        "pack_id": 1,
+        "recall_id": 1,
+        "case_id": case.pk,
     }
 
 

@@ -53,6 +53,9 @@ class ServiceLevel:
     national: bool = True
     # Alert the team's managers as soon as the clock is due (not only once overdue).
     alert_managers_at_once: bool = False
+    # Other events that stop the clock too (for example a CRC's breach presented to court after the case moved to
+    # the NPS, which never needed the referral).
+    also_stopped_by: tuple[str, ...] = ()
 
     @property
     def limit(self) -> int | None:
@@ -271,6 +274,78 @@ SERVICE_LEVELS += (
     ),
 )
 
+# Breach (shared/DOMAIN.md sections 2 and 6). "Aware of the alleged breach" is the day of the failure to comply that
+# was decided as breach action: the officer knew of it then. Working days, because breach proceedings are laid
+# before courts, which sit on working days. A CRC refers its breaches to the NPS, which presents them to court: CRC
+# AE ends at the referral, NPS SL015 runs from the NPS accepting it (measured on the CRC's case). The NPS presents
+# its own cases within 10 days (NPS SL014). Youth Offending Teams have no national breach measure.
+SERVICE_LEVELS += (
+    ServiceLevel(
+        code="CRC AE",
+        name="Breach referred to the NPS for court within 8 days of the CRC becoming aware of it",
+        start_event=events.BREACH_INITIATED,
+        stop_event=events.BREACH_REFERRED_TO_NPS,
+        also_stopped_by=(events.BREACH_PRESENTED_TO_COURT,),
+        target_percent=Decimal("95"),
+        provider_types=(CRC,),
+        limit_days=8,
+    ),
+    ServiceLevel(
+        code="NPS SL015",
+        name="Breach presented to court within 2 days of the NPS accepting the CRC's referral",
+        start_event=events.BREACH_REFERRAL_ACCEPTED,
+        stop_event=events.BREACH_PRESENTED_TO_COURT,
+        target_percent=Decimal("95"),
+        provider_types=(CRC,),
+        limit_days=2,
+    ),
+    ServiceLevel(
+        code="NPS SL014",
+        name="Breach presented to court within 10 days of the NPS becoming aware of it",
+        start_event=events.BREACH_INITIATED,
+        stop_event=events.BREACH_PRESENTED_TO_COURT,
+        target_percent=Decimal("95"),
+        provider_types=(NPS,),
+        limit_days=10,
+    ),
+)
+
+# Recall (shared/DOMAIN.md sections 2 and 6). "24 hours" is kept as one calendar day from the day recall is
+# considered (the clock is held to the day, like every other): recall is decided every day of the week. NPS SL024
+# counts working days: public protection casework supplies documents on working days. Youth Offending Teams have no
+# national recall measure.
+SERVICE_LEVELS += (
+    ServiceLevel(
+        code="CRC AF",
+        name="Recall recommended within 24 hours of the CRC becoming aware of the breach",
+        start_event=events.RECALL_CONSIDERED,
+        stop_event=events.RECALL_RECOMMENDED,
+        target_percent=Decimal("95"),
+        provider_types=(CRC,),
+        limit_days=1,
+        working_days=False,
+    ),
+    ServiceLevel(
+        code="NPS SL012",
+        name="Recall referred within 24 hours of the NPS becoming aware of the breach",
+        start_event=events.RECALL_CONSIDERED,
+        stop_event=events.RECALL_RECOMMENDED,
+        target_percent=Decimal("95"),
+        provider_types=(NPS,),
+        limit_days=1,
+        working_days=False,
+    ),
+    ServiceLevel(
+        code="NPS SL024",
+        name="Recall documents supplied within 10 days of the return to custody",
+        start_event=events.RETURNED_TO_CUSTODY,
+        stop_event=events.RECALL_DOCUMENTS_SUPPLIED,
+        target_percent=Decimal("90"),
+        provider_types=(NPS, CRC),
+        limit_days=10,
+    ),
+)
+
 BY_CODE: dict[str, ServiceLevel] = {level.code: level for level in SERVICE_LEVELS}
 
 
@@ -289,7 +364,9 @@ def starting_on(event: events.CaseEvent, provider_type: str) -> list[ServiceLeve
 
 def stopping_on(event_name: str) -> list[str]:
     """Codes of the service levels this event stops."""
-    return [level.code for level in SERVICE_LEVELS if level.stop_event == event_name]
+    return [
+        level.code for level in SERVICE_LEVELS if level.stop_event == event_name or event_name in level.also_stopped_by
+    ]
 
 
 # Codes only: the plain names can be reworded without a migration.

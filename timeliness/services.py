@@ -62,6 +62,10 @@ SUBJECT_SPECIFIC_STOPS = frozenset(
         events.UNPAID_WORK_WITH_CRC,
         events.UNPAID_WORK_ARRANGED,
         events.COMPLIANCE_FAILURE_DECIDED,
+        events.BREACH_REFERRED_TO_NPS,
+        events.BREACH_PRESENTED_TO_COURT,
+        events.RECALL_RECOMMENDED,
+        events.RECALL_DOCUMENTS_SUPPLIED,
     }
 )
 
@@ -218,7 +222,13 @@ def on_case_event(sender, *, event: events.CaseEvent, **kwargs) -> None:
     if event.name == events.CASE_ENDED:
         clocks_cancel(event=event)
         return
-    if event.name in (events.REPORT_WITHDRAWN, events.REQUIREMENT_ENDED, events.COMPLIANCE_FAILURE_WITHDRAWN):
+    if event.name in (
+        events.REPORT_WITHDRAWN,
+        events.REQUIREMENT_ENDED,
+        events.COMPLIANCE_FAILURE_WITHDRAWN,
+        events.BREACH_WITHDRAWN,
+        events.RECALL_WITHDRAWN,
+    ):
         clocks_cancel(event=event, subject=event.subject)
         return
     if event.name == events.COMPLIANCE_FAILURE_REINSTATED:

@@ -106,6 +106,14 @@ EVENT_LABELS = {
     events.COMPLIANCE_FAILURE_RECORDED: "A failure to comply is recorded",
     events.BREACH_THRESHOLD_CROSSED: "A failure to comply when the warnings allowed in 12 months are used up",
     events.COMPLIANCE_FAILURE_DECIDED: "The officer records the enforcement decision",
+    events.BREACH_INITIATED: "A failure to comply is decided as breach action (aware of the breach)",
+    events.BREACH_REFERRED_TO_NPS: "The CRC refers the breach to the NPS",
+    events.BREACH_REFERRAL_ACCEPTED: "The NPS accepts the CRC's breach referral",
+    events.BREACH_PRESENTED_TO_COURT: "The breach pack is sent to court",
+    events.RECALL_CONSIDERED: "Recall is considered (aware of the breach or the rise in risk)",
+    events.RECALL_RECOMMENDED: "The manager records the recall recommendation",
+    events.RETURNED_TO_CUSTODY: "The person is returned to custody",
+    events.RECALL_DOCUMENTS_SUPPLIED: "The recall documents are supplied",
 }
 PROVIDER_LABELS = {
     registry.NPS: "National Probation Service",
@@ -129,7 +137,10 @@ def service_levels(request):
         {
             "level": level,
             "starts": EVENT_LABELS[level.start_event],
-            "stops": EVENT_LABELS[level.stop_event],
+            "stops": " or ".join(
+                EVENT_LABELS[name] if index == 0 else EVENT_LABELS[name][:1].lower() + EVENT_LABELS[name][1:]
+                for index, name in enumerate((level.stop_event, *level.also_stopped_by))
+            ),
             "limit": _limit_text(level),
             "calendar": "Set by the court" if level.limit is None else level.calendar_label.capitalize(),
             "providers": ", ".join(PROVIDER_LABELS[provider] for provider in level.provider_types),

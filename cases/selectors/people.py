@@ -34,7 +34,7 @@ def _case_scope(user: User) -> Q:
     return NOTHING
 
 
-def _person_access(user: User, person_ref: str = "pk") -> Q:
+def person_access(user: User, person_ref: str = "pk") -> Q:
     """People whose access lists allow `user`: not excluded, and on the restriction list if there is one."""
     open_limits = PersonAccessLimit.objects.filter(person_id=OuterRef(person_ref), ended_at__isnull=True)
     excluded = open_limits.filter(kind=PersonAccessLimit.Kind.EXCLUSION, user_id=user.pk)
@@ -48,7 +48,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     scope = _case_scope(user)
     if scope is NOTHING:
         return Case.objects.none()
-    return Case.objects.filter(scope).filter(_person_access(user, "person_id"))
+    return Case.objects.filter(scope).filter(person_access(user, "person_id"))
 
 
 def people_visible_to(user: User) -> QuerySet[Person]:
@@ -57,7 +57,7 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     if scope is NOTHING:
         return Person.objects.none()
     visible_case = Case.objects.filter(scope, person_id=OuterRef("pk"))
-    return Person.objects.filter(Exists(visible_case)).filter(_person_access(user))
+    return Person.objects.filter(Exists(visible_case)).filter(person_access(user))
 
 
 def with_access_limit_flag(people: QuerySet[Person]) -> QuerySet[Person]:

@@ -1,5 +1,28 @@
-"""Enforcement (issue 6): compliance failures and the officer's decision on each, and warning letters."""
+"""Enforcement (issue 6): failures to comply and the decision on each, warning letters, breach with its versioned
+court pack, and recall."""
 
+from enforcement.models.breach import (
+    Breach,
+    BreachPack,
+    BreachStatus,
+    BreachStep,
+    CourtInformationRequest,
+    HearingOutcome,
+)
 from enforcement.models.compliance import ComplianceFailure, EnforcementDecision, WarningLetter
+from enforcement.models.recall import Recall, RecallRecommendation, RecallStatus
 
-__all__ = ["ComplianceFailure", "EnforcementDecision", "WarningLetter"]
+__all__ = [
+    "Breach",
+    "BreachPack",
+    "BreachStatus",
+    "BreachStep",
+    "ComplianceFailure",
+    "CourtInformationRequest",
+    "EnforcementDecision",
+    "HearingOutcome",
+    "Recall",
+    "RecallRecommendation",
+    "RecallStatus",
+    "WarningLetter",
+]

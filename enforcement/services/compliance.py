@@ -10,7 +10,8 @@
   starts, due the same day, alerting the officer and the team's managers. Its decision cannot be another warning
   or no further action: only breach action (community orders, suspended sentence orders and youth orders), recall
   action (licence and post-sentence supervision) or acceptable after all, with the evidence.
-- The decision stops both clocks. A warning creates its letter, whose words are kept as issued.
+- The decision stops both clocks. A warning creates its letter, whose words are kept as issued. Breach action opens
+  the breach (enforcement.services.breach) and recall action the recall (enforcement.services.recall).
 - An unpaid work outcome corrected to one that is not enforceable withdraws its failure (never deleted) and
   cancels its clocks, unless it was already decided; corrected back, the same failure is awaiting a decision again
   and its clocks run again. Corrected to another enforceable outcome, the failure's words follow the correction.
@@ -31,10 +32,10 @@ from accounts.models import User
 from cases import events
 from cases.models import (
     COMMUNITY_DISPOSALS,
-    CUSTODIAL_DISPOSALS,
     Address,
     Case,
     Contact,
+    Disposal,
     Sentence,
 )
 from config.history import save_with_history
@@ -72,13 +73,22 @@ def order_on(case: Case, day: date) -> Sentence | None:
 
 
 def is_licence(sentence: Sentence | None) -> bool:
-    """Licence or post-sentence supervision: a custodial sentence after release. Enforced by recall."""
-    return bool(sentence and sentence.disposal in CUSTODIAL_DISPOSALS and sentence.released_on)
+    """Licence or post-sentence supervision: a custodial sentence after release. Enforced by recall.
+
+    Not a detention and training order: the supervision after a child's release from one is enforced by the youth
+    court (the Sentencing Act 2020's breach of supervision rules for detention and training orders), never by recall.
+    """
+    return bool(sentence and sentence.disposal == Disposal.CUSTODY and sentence.released_on)
 
 
 def is_breachable(sentence: Sentence | None) -> bool:
-    """Community orders, suspended sentence orders and youth orders: enforced by breach (return to court)."""
-    return bool(sentence and sentence.disposal in COMMUNITY_DISPOSALS)
+    """Community orders, suspended sentence orders and youth orders, and the supervision part of a detention and
+    training order after release: enforced by breach (a return to court)."""
+    if sentence is None:
+        return False
+    if sentence.disposal == Disposal.DETENTION_AND_TRAINING_ORDER:
+        return sentence.released_on is not None
+    return sentence.disposal in COMMUNITY_DISPOSALS
 
 
 def warnings_before(failure: ComplianceFailure) -> list[ComplianceFailure]:
@@ -334,6 +344,15 @@ def failure_decide(
     _publish(events.COMPLIANCE_FAILURE_DECIDED, failure, on=on, by=by)
     if decision in WARNING_DECISIONS:
         _threshold_for_others(failure, on=on, by=by)
+    # Breach or recall action starts the breach or the recall itself: enforcement that is decided happens.
+    if decision == Decision.BREACH:
+        from enforcement.services.breach import breach_initiate
+
+        breach_initiate(by=by, failure=failure)
+    elif decision == Decision.RECALL:
+        from enforcement.services.recall import recall_open_from_failure
+
+        recall_open_from_failure(by=by, failure=failure)
     return failure
 
 
@@ -352,7 +371,7 @@ def _threshold_for_others(warned: ComplianceFailure, *, on: date, by: User) -> N
             _publish(events.BREACH_THRESHOLD_CROSSED, failure, on=max(on, failure.failed_on), by=by)
 
 
-def _address_lines(case: Case) -> str:
+def address_lines(case: Case) -> str:
     address = (
         Address.objects.filter(person_id=case.person_id, status=Address.Status.MAIN, end_date__isnull=True)
         .order_by("-start_date")
@@ -401,7 +420,7 @@ def _issue_letter(failure: ComplianceFailure, *, by: User) -> WarningLetter:
         issued_on=failure.decided_on,
         issued_by=by,
         recipient_name=person.full_name,
-        recipient_address=_address_lines(case),
+        recipient_address=address_lines(case),
         body="\n\n".join(paragraphs),
         signatory=f"{by.get_full_name()}, {case.provider.name}",
     )

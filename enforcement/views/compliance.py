@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from cases import selectors as case_selectors
 from cases import services as case_services
-from cases.models import PersonAccessLimit
+from cases.models import PersonAccessLimit, Sentence
 from enforcement import rules
 from enforcement.forms.compliance import DecisionForm, add_service_errors
-from enforcement.models import ComplianceFailure, WarningLetter
+from enforcement.models import Breach, ComplianceFailure, Recall, WarningLetter
 from enforcement.models.compliance import WARNING_DECISIONS, EnforcementDecision
 from enforcement.selectors import compliance as selectors
 from enforcement.services import compliance as services
@@ -75,6 +75,9 @@ def case_compliance(request, pk: int):
         .select_related("sentence", "decided_by", "warning_letter")
         .order_by("-failed_on", "-pk")
     )
+    breaches = list(Breach.objects.filter(case=case).select_related("sentence", "court").order_by("-aware_on", "-pk"))
+    recalls = list(Recall.objects.filter(case=case).select_related("sentence").order_by("-aware_on", "-pk"))
+    current_sentence = Sentence.objects.filter(case=case, status=Sentence.Status.CURRENT).first()
     return render(
         request,
         "enforcement/compliance/case_compliance.html",
@@ -84,6 +87,11 @@ def case_compliance(request, pk: int):
             "tab": "compliance",
             "panel": selectors.compliance_panel(case),
             "failures": failures,
+            "breaches": breaches,
+            "recalls": recalls,
+            "open_breach": next((breach for breach in breaches if breach.is_open), None),
+            "open_recall": next((recall for recall in recalls if recall.is_open), None),
+            "can_consider_recall": rules.can_decide(request.user, case) and services.is_licence(current_sentence),
             "can_decide": rules.can_decide(request.user, case),
             "today": timezone.localdate(),
         },

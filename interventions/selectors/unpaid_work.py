@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Provider, User
 from cases.models import PersonAccessLimit, Requirement
 from cases.selectors import cases_visible_to
-from cases.selectors.people import _person_access
+from cases.selectors.people import person_access
 from interventions import rules
 from interventions.models import UnpaidWorkAttendance, UnpaidWorkProject, UnpaidWorkSession, UnpaidWorkTransfer
 from interventions.services.unpaid_work import completion_deadline, education_training_cap_minutes, hours_text
@@ -120,7 +120,7 @@ def unpaid_work_requirements_visible_to(user: User) -> QuerySet[Requirement]:
         delivered = Q(unpaid_work_transfer__to_provider=provider) | Q(
             unpaid_work_transfer__isnull=True, sentence__case__provider=provider
         )
-        scope |= delivered & _person_access(user, "sentence__case__person_id")
+        scope |= delivered & person_access(user, "sentence__case__person_id")
     return Requirement.objects.filter(requirement_type__is_unpaid_work=True).filter(scope)
 
 
@@ -330,7 +330,7 @@ def session_register(user: User, session: UnpaidWorkSession) -> list[UnpaidWorkA
     return list(
         UnpaidWorkAttendance.objects.filter(session=session)
         .exclude(status=Status.WITHDRAWN)
-        .filter(_person_access(user, "requirement__sentence__case__person_id"))
+        .filter(person_access(user, "requirement__sentence__case__person_id"))
         .select_related("requirement__sentence__case__person")
         .order_by(
             "requirement__sentence__case__person__last_name",

@@ -22,7 +22,7 @@ FEW, MANY = 2, 12
 # Each count includes the signed-in request's own (the session read and saved, the user, their team and provider, the
 # alerts panel) and, on the tab, the case header's risk flags.
 PINNED = {
-    "tab": 13,
+    "tab": 16,  # with the case's breaches, recalls and current sentence (for "Consider recall")
     "decide": 13,
     "decisions_due": 11,
 }

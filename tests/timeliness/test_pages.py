@@ -267,7 +267,7 @@ class TestServiceLevelsPage:
             _text(row)
             for row in re.findall(r'data-testid="service-level-row">(.*?)</tr>', response.content.decode(), re.S)
         ]
-        assert len(rows) == 16
+        assert len(rows) == 22
         assert rows[0] == (
             "NPS SL001 Pre-sentence report delivered by the court's due date National Probation Service "
             "The court asks for a pre-sentence report The report is delivered to the court The date the court set "
@@ -285,3 +285,9 @@ class TestServiceLevelsPage:
         assert sl006.endswith("7 calendar days Calendar days 75%")
         en2 = next(row for row in rows if row.startswith("LOCAL EN2"))
         assert en2.endswith("The officer records the enforcement decision The same day Working days 100% (local)")
+        crc_ae = next(row for row in rows if row.startswith("CRC AE"))
+        assert crc_ae.endswith(
+            "The CRC refers the breach to the NPS or the breach pack is sent to court 8 working days Working days 95%"
+        )
+        sl012 = next(row for row in rows if row.startswith("NPS SL012"))
+        assert sl012.endswith("1 calendar day Calendar days 95%")

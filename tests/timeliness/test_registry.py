@@ -24,6 +24,12 @@ ALL_CODES = [
     "CRC SL006",
     "LOCAL EN1",
     "LOCAL EN2",
+    "CRC AE",
+    "NPS SL015",
+    "NPS SL014",
+    "CRC AF",
+    "NPS SL012",
+    "NPS SL024",
 ]
 
 
@@ -46,6 +52,21 @@ def test_the_registry_holds_the_service_levels_of_issues_4_to_6():
     assert [level.code for level in registry.SERVICE_LEVELS if level.alert_managers_at_once] == ["LOCAL EN2"]
     assert registry.service_level("LOCAL EN1").limit == 2
     assert registry.service_level("LOCAL EN2").due_from(date(2026, 12, 24)) == date(2026, 12, 24)
+    # Breach and recall (shared/DOMAIN.md section 2): working days but "24 hours", which is one calendar day.
+    assert [
+        (registry.service_level(code).limit, registry.service_level(code).calendar_label) for code in ALL_CODES[16:]
+    ] == [
+        (8, "working days"),
+        (2, "working days"),
+        (10, "working days"),
+        (1, "calendar days"),
+        (1, "calendar days"),
+        (10, "working days"),
+    ]
+    assert registry.service_level("NPS SL024").target_percent == 90
+    # CRC AE ("referred to court") stops at the referral to the NPS, or when the breach reaches court without one.
+    assert registry.stopping_on(events.BREACH_PRESENTED_TO_COURT) == ["CRC AE", "NPS SL015", "NPS SL014"]
+    assert registry.service_level("CRC AF").due_from(date(2026, 12, 24)) == date(2026, 12, 25)
 
 
 # (code, event, started on, due on) with the default calendars (working days) and SENTENCE_PLAN_DAYS=10.
@@ -89,6 +110,14 @@ DUE_DATES = [
     # holidays); breach action the same day.
     ("LOCAL EN1", _event(events.COMPLIANCE_FAILURE_RECORDED, date(2026, 12, 24)), date(2026, 12, 30)),
     ("LOCAL EN2", _event(events.BREACH_THRESHOLD_CROSSED, date(2026, 12, 24)), date(2026, 12, 24)),
+    # Breach from Christmas Eve 2026: working days skip Christmas, Boxing Day's substitute and New Year's Day.
+    ("CRC AE", _event(events.BREACH_INITIATED, date(2026, 12, 24)), date(2027, 1, 8)),
+    ("NPS SL015", _event(events.BREACH_REFERRAL_ACCEPTED, date(2026, 12, 24)), date(2026, 12, 30)),
+    ("NPS SL014", _event(events.BREACH_INITIATED, date(2026, 12, 24)), date(2027, 1, 12)),
+    # Recall: "24 hours" is the next calendar day, Christmas Day included; the documents 10 working days on.
+    ("CRC AF", _event(events.RECALL_CONSIDERED, date(2026, 12, 24)), date(2026, 12, 25)),
+    ("NPS SL012", _event(events.RECALL_CONSIDERED, date(2026, 12, 24)), date(2026, 12, 25)),
+    ("NPS SL024", _event(events.RETURNED_TO_CUSTODY, date(2026, 12, 24)), date(2027, 1, 12)),
 ]
 
 

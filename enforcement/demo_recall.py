@@ -1,0 +1,178 @@
+"""Demo data for recall (issue 6): the recalls the enforcement demo's recall decisions opened, taken through their
+lifecycle as staff would, so every stage shows somewhere.
+
+Called by enforcement.demo.build_enforcement after the breaches. Every write goes through
+enforcement.services.recall with a named member of staff and the day each step happened, so CRC AF / NPS SL012
+(the recommendation within 24 hours) and NPS SL024 (documents within 10 working days of the return to custody) are
+met or missed from real dates:
+
+- the officer sends the reasons for review; the team's manager reviews the same day mostly (else the next day or
+  two), recording the rationale and the alternatives considered: a standard recall, a fixed-term recall (where the
+  suitability answers allow it) or no recall, which writes the letter to the person;
+- the provider's senior manager (`nps.head`, `cgm.head`, `cl.head`, `yot.head`) countersigns the same or next day;
+- the recall goes to public protection casework that day; the person is back in custody within 1 to 10 days; the
+  documents are supplied within 10 working days mostly, a few late.
+
+Officers also start recall by hand on some licence cases (a rise in risk: an arrest, a lost address), one every nine
+days back from today, so there are recalls whatever the failures gave. The most recent recalls stop at one stage
+each (RECALL_EXAMPLES), preferring `officer`'s team, so every stage shows (those past the review are standard
+recalls). Deterministic: its own random.Random derived from the seed; recalls in the order they were opened.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import F
+
+from cases.demo_journey import _weighted, _working_days_after
+from cases.models import Case, Disposal, Sentence
+from enforcement.models import Recall, RecallRecommendation, RecallStatus
+from enforcement.services import recall as services
+
+if TYPE_CHECKING:
+    from cases.demo import DemoBuilder
+
+Status = RecallStatus
+Recommendation = RecallRecommendation
+
+SENIOR_MANAGERS = {"N01": "nps.head", "C04": "cgm.head", "C05": "cl.head", "Y01": "yot.head"}
+RECALL_EXAMPLES = (
+    "considering",
+    "awaiting_review",
+    "awaiting_countersignature",
+    "countersigned",
+    "sent_to_ppcs",
+    "returned_to_custody",
+)
+# Recalls the officers start by hand (a rise in risk), one every HAND_STARTED_EVERY days back from today.
+HAND_STARTED = 14
+HAND_STARTED_EVERY = 9
+RISE_IN_RISK = (
+    "{name} was arrested on suspicion of assault on their partner; police domestic abuse call-out confirmed.",
+    "{name} left the approved address and has not been seen there for three nights; whereabouts unknown.",
+    "{name} contacted the victim, against the exclusion condition of the licence.",
+    "{name} tested positive for heroin twice and missed the drug service; risk to their children has risen.",
+)
+RECOMMENDATION_WEIGHTS = {Recommendation.STANDARD: 55, Recommendation.FIXED_TERM: 30, Recommendation.NO_RECALL: 15}
+RATIONALE = {
+    Recommendation.STANDARD: "Repeated failures after a final warning and rising risk to a known adult: the risk can "
+    "no longer be managed in the community.",
+    Recommendation.FIXED_TERM: "The failures are a pattern of disengagement rather than rising risk: a short return "
+    "to custody with a release plan is proportionate.",
+    Recommendation.NO_RECALL: "The risk has not risen and the person re-engaged the next day: recall is not "
+    "proportionate. Contact increased to twice a week.",
+}
+ALTERNATIVES = (
+    "Increased reporting, a curfew licence condition, a place at approved premises (none free), and a final warning.",
+    "More frequent contact, a referral to the drug service, an electronic monitoring condition.",
+)
+
+
+class RecallDemo:
+    def __init__(self, builder: DemoBuilder, *, seed: int, today: date):
+        self.rng = random.Random(f"recall demo {seed}")
+        self.builder = builder
+        self.today = today
+        self.staff = builder.staff
+        self.stages: Counter = Counter()
+
+    def start_by_hand(self) -> None:
+        """Recall considered by the officer on licence cases where the risk rose (an arrest, a lost address), so the
+        demo has recalls whatever the compliance failures gave: every `HAND_STARTED_EVERY` days back from today,
+        on `officer`'s team's licences first."""
+        team_id = self.builder.teams["N01MN"].pk
+        cases = (
+            Case.objects.filter(
+                status=Case.Status.ACTIVE,
+                responsible_officer__isnull=False,
+                sentences__status=Sentence.Status.CURRENT,
+                sentences__disposal=Disposal.CUSTODY,
+                sentences__released_on__isnull=False,
+            )
+            .exclude(recalls__isnull=False)
+            .select_related("responsible_officer", "person")
+            .annotate(released_on=F("sentences__released_on"))
+            .order_by("pk")
+        )
+        chosen = sorted(cases, key=lambda case: case.team_id != team_id)[:HAND_STARTED]
+        for index, case in enumerate(chosen):
+            aware_on = max(self.today - timedelta(days=index * HAND_STARTED_EVERY), case.released_on)
+            services.recall_consider(
+                by=case.responsible_officer,
+                case=case,
+                reasons=RISE_IN_RISK[index % len(RISE_IN_RISK)].format(name=case.person.first_name),
+                aware_on=aware_on,
+            )
+
+    def build(self) -> Counter:
+        self.start_by_hand()
+        recalls = list(
+            Recall.objects.filter(status=Status.CONSIDERING, case__status=Case.Status.ACTIVE)
+            .select_related("case__person", "case__provider", "case__team", "case__responsible_officer", "sentence")
+            .order_by("aware_on", "pk")
+        )
+        targets = self._targets(recalls)
+        for recall in recalls:
+            self._advance(recall, stop_at=targets.get(recall.pk))
+        self.stages.update(Recall.objects.values_list("status", flat=True))
+        return self.stages
+
+    def _targets(self, recalls: list[Recall]) -> dict[int, str]:
+        team_id = self.builder.teams["N01MN"].pk
+        latest = sorted(recalls, key=lambda recall: (recall.case.team_id != team_id, -recall.aware_on.toordinal()))
+        return {recall.pk: stage for recall, stage in zip(latest, RECALL_EXAMPLES, strict=False)}
+
+    def _advance(self, recall: Recall, *, stop_at: str | None) -> None:
+        rng = self.rng
+        case = recall.case
+        officer = case.responsible_officer
+        manager = self.builder.manager_by_team.get(case.team_id)
+        senior = self.staff.get(SENIOR_MANAGERS.get(case.provider.code, ""))
+        if officer is None or manager is None or senior is None or stop_at == "considering":
+            return
+        services.recall_submit_for_review(by=officer, recall=recall, reasons=recall.reasons)
+        day = recall.aware_on if rng.random() < 0.85 else recall.aware_on + timedelta(days=rng.randint(1, 2))
+        if stop_at == "awaiting_review" or day > self.today:
+            return
+        recommendation = _weighted(rng, RECOMMENDATION_WEIGHTS)
+        if stop_at is not None:
+            recommendation = Recommendation.STANDARD  # an example of a step after the countersignature
+        fixed_term = recommendation == Recommendation.FIXED_TERM
+        services.recall_review(
+            by=manager,
+            recall=recall,
+            recommendation=recommendation,
+            rationale=RATIONALE[recommendation],
+            alternatives_considered=rng.choice(ALTERNATIVES),
+            extended_or_specified_sentence=False if fixed_term else rng.random() < 0.3,
+            charged_with_serious_offence=False if fixed_term else rng.random() < 0.2,
+            risk_manageable_after_fixed_term=True if fixed_term else rng.random() < 0.4,
+            on=day,
+        )
+        if recommendation == Recommendation.NO_RECALL:
+            return
+        day += timedelta(days=rng.randint(0, 1))
+        if stop_at == "awaiting_countersignature" or day > self.today:
+            return
+        services.recall_countersign(by=senior, recall=recall, on=day)
+        if stop_at == "countersigned":
+            return
+        services.recall_send_to_ppcs(by=officer, recall=recall, on=day)
+        custody = day + timedelta(days=rng.randint(1, 10))
+        if stop_at == "sent_to_ppcs" or custody > self.today:
+            return
+        services.recall_record_return_to_custody(by=officer, recall=recall, on=custody)
+        supplied = _working_days_after(custody, rng.randint(2, 9) if rng.random() < 0.85 else rng.randint(11, 15))
+        if stop_at == "returned_to_custody" or supplied > self.today:
+            return
+        services.recall_record_documents_supplied(by=officer, recall=recall, on=supplied)
+
+
+def build_recalls(builder: DemoBuilder, *, seed: int, today: date) -> Counter:
+    """Take the demo's recalls through their lifecycle (see the module docstring); returns the count of recalls at
+    each status."""
+    return RecallDemo(builder, seed=seed, today=today).build()
