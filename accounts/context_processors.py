@@ -91,7 +91,9 @@ def navigation(request):
                 "active": current in DECISION_PAGES,
             }
         )
-        items.append(_section("Breach and recall", BREACH_PAGES, current))
+        # A senior manager lands on the recalls waiting for their countersignature.
+        pages = tuple(reversed(BREACH_PAGES)) if user.senior_manager else BREACH_PAGES
+        items.append(_section("Breach and recall", pages, current))
     items.extend(delivery_sections(user, current))
     if user.is_staff:
         items.append({"text": "Admin", "href": reverse("admin:index"), "active": False})

@@ -236,10 +236,11 @@ class EnforcementBuilder:
         kind = _kind(failure)
         if reached:
             if rng.random() < THRESHOLD_ACCEPTABLE_SHARE or not (
-                compliance.is_breachable(failure.sentence) or compliance.is_licence(failure.sentence)
+                compliance.is_breachable(failure.sentence, failure.failed_on)
+                or compliance.is_licence(failure.sentence, failure.failed_on)
             ):
                 return Decision.ACCEPTABLE, rng.choice(EVIDENCE[kind])
-            if compliance.is_licence(failure.sentence):
+            if compliance.is_licence(failure.sentence, failure.failed_on):
                 return Decision.RECALL, RECALL_REASON
             return Decision.BREACH, BREACH_REASON
         choice = _weighted(rng, BELOW_THRESHOLD_WEIGHTS)

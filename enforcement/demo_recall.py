@@ -16,7 +16,8 @@ met or missed from real dates:
 Officers also start recall by hand on some licence cases (a rise in risk: an arrest, a lost address), one every nine
 days back from today, so there are recalls whatever the failures gave. The most recent recalls stop at one stage
 each (RECALL_EXAMPLES), preferring `officer`'s team, so every stage shows (those past the review are standard
-recalls). Deterministic: its own random.Random derived from the seed; recalls in the order they were opened.
+recalls, but for the one decided not to recall). Deterministic: its own random.Random derived from the seed;
+recalls in the order they were opened.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from cases.demo_journey import _weighted, _working_days_after
 from cases.models import Case, Disposal, Sentence
@@ -47,6 +48,7 @@ RECALL_EXAMPLES = (
     "countersigned",
     "sent_to_ppcs",
     "returned_to_custody",
+    "not_recalled",
 )
 # Recalls the officers start by hand (a rise in risk), one every HAND_STARTED_EVERY days back from today.
 HAND_STARTED = 14
@@ -93,6 +95,8 @@ class RecallDemo:
                 sentences__disposal=Disposal.CUSTODY,
                 sentences__released_on__isnull=False,
             )
+            # Still on licence today (after it, post-sentence supervision is breached, not recalled).
+            .filter(Q(sentences__licence_end_date__isnull=True) | Q(sentences__licence_end_date__gte=self.today))
             .exclude(recalls__isnull=False)
             .select_related("responsible_officer", "person")
             .annotate(released_on=F("sentences__released_on"))
@@ -135,11 +139,14 @@ class RecallDemo:
         if officer is None or manager is None or senior is None or stop_at == "considering":
             return
         services.recall_submit_for_review(by=officer, recall=recall, reasons=recall.reasons)
-        day = recall.aware_on if rng.random() < 0.85 else recall.aware_on + timedelta(days=rng.randint(1, 2))
+        started = services.recall_started_on(recall)
+        day = started if rng.random() < 0.85 else started + timedelta(days=rng.randint(1, 2))
         if stop_at == "awaiting_review" or day > self.today:
             return
         recommendation = _weighted(rng, RECOMMENDATION_WEIGHTS)
-        if stop_at is not None:
+        if stop_at == "not_recalled":
+            recommendation = Recommendation.NO_RECALL
+        elif stop_at is not None:
             recommendation = Recommendation.STANDARD  # an example of a step after the countersignature
         fixed_term = recommendation == Recommendation.FIXED_TERM
         services.recall_review(

@@ -60,8 +60,10 @@ def pack_content(breach: Breach, *, as_at: datetime | None = None) -> dict:
         for requirement in with_progress(Requirement.objects.filter(sentence_id=sentence.pk)).order_by("pk")
     ]
     failures = list(
-        ComplianceFailure.objects.filter(sentence_id=sentence.pk, failed_on__lte=as_on)
-        .exclude(status=ComplianceFailure.Status.WITHDRAWN)
+        # Failures decided (a breach alleges failures the officer has decided on; withdrawn ones never happened).
+        ComplianceFailure.objects.filter(
+            sentence_id=sentence.pk, failed_on__lte=as_on, status=ComplianceFailure.Status.DECIDED
+        )
         .select_related("decided_by")
         .order_by("failed_on", "pk")
     )
@@ -71,7 +73,9 @@ def pack_content(breach: Breach, *, as_at: datetime | None = None) -> dict:
         .order_by("issued_on")
     )
     since = sentence.start_date or sentence.sentence_date
-    appointments = Contact.objects.filter(case_id=case.pk, outcome__isnull=False, starts_at__date__gte=since).aggregate(
+    appointments = Contact.objects.filter(
+        case_id=case.pk, outcome__isnull=False, starts_at__date__gte=since, starts_at__date__lte=as_on
+    ).aggregate(
         total=Count("pk"),
         kept=Count("pk", filter=Q(outcome__attended=True, outcome__complied=True)),
         acceptable=Count("pk", filter=Q(outcome__acceptable_absence=True)),

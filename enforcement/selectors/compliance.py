@@ -92,7 +92,7 @@ class CompliancePanel:
     def action_label(self) -> str:
         """ "Breach" or "Recall": what a further failure would need on this case's order."""
         latest = next((failure for failure in self.failures if failure.sentence_id), None)
-        return "Recall" if latest and is_licence(latest.sentence) else "Breach"
+        return "Recall" if latest and is_licence(latest.sentence, latest.failed_on) else "Breach"
 
 
 def _panel(case: Case, failures: list[ComplianceFailure], since: date) -> CompliancePanel:

@@ -100,12 +100,17 @@ def _step(
     pack=None,
     note: str = "",
 ) -> BreachStep:
+    today = timezone.localdate()
+    if at is None:
+        # A step dated another day (a decision recorded late) keeps the timeline in order of its day.
+        now = timezone.now()
+        at = now if on in (None, today) else timezone.make_aware(datetime.combine(on, timezone.localtime(now).time()))
     row = BreachStep(
         breach=breach,
         pack=pack,
         step=step,
-        on=on or timezone.localdate(),
-        at=at or timezone.now(),
+        on=on or today,
+        at=at,
         by=by,
         note=note or "",
     )
@@ -480,6 +485,8 @@ def court_acknowledge(*, by: User, pack: BreachPack) -> BreachPack:
     pack = _pack_for_court_user(by, pack)
     if pack.acknowledged_at is not None:
         return pack
+    if pack.breach.status == Status.WITHDRAWN:
+        raise ValidationError("The breach was withdrawn, so there is nothing to acknowledge.")
     pack.acknowledged_by = by
     pack.acknowledged_at = timezone.now()
     save_with_history(pack, by=by, reason="Acknowledged by the court")

@@ -8,8 +8,8 @@
 - The warnings threshold: ENFORCEMENT_WARNINGS_ALLOWED warnings within 12 months of a failure, on the same
   order. A failure recorded when they are used up crosses the threshold: the breach action clock (LOCAL EN2)
   starts, due the same day, alerting the officer and the team's managers. Its decision cannot be another warning
-  or no further action: only breach action (community orders, suspended sentence orders and youth orders), recall
-  action (licence and post-sentence supervision) or acceptable after all, with the evidence.
+  or no further action: only breach action (community orders, suspended sentence orders, youth orders and
+  post-sentence supervision), recall action (a licence) or acceptable after all, with the evidence.
 - The decision stops both clocks. A warning creates its letter, whose words are kept as issued. Breach action opens
   the breach (enforcement.services.breach) and recall action the recall (enforcement.services.recall).
 - An unpaid work outcome corrected to one that is not enforceable withdraws its failure (never deleted) and
@@ -72,22 +72,39 @@ def order_on(case: Case, day: date) -> Sentence | None:
     return sentence
 
 
-def is_licence(sentence: Sentence | None) -> bool:
-    """Licence or post-sentence supervision: a custodial sentence after release. Enforced by recall.
+def is_licence(sentence: Sentence | None, on: date | None = None) -> bool:
+    """On licence on the day `on` (today by default): released from custody, and the licence not yet ended. Enforced
+    by recall.
 
-    Not a detention and training order: the supervision after a child's release from one is enforced by the youth
-    court (the Sentencing Act 2020's breach of supervision rules for detention and training orders), never by recall.
+    Not post-sentence supervision (after the licence ends): that is enforced by the magistrates' court (Criminal
+    Justice Act 2003, section 256AC), so it is breached (is_breachable). Not a detention and training order either:
+    the supervision after a child's release from one is enforced by the youth court, never by recall.
     """
-    return bool(sentence and sentence.disposal == Disposal.CUSTODY and sentence.released_on)
+    if sentence is None or sentence.disposal != Disposal.CUSTODY or not sentence.released_on:
+        return False
+    day = on or timezone.localdate()
+    return sentence.licence_end_date is None or day <= sentence.licence_end_date
 
 
-def is_breachable(sentence: Sentence | None) -> bool:
-    """Community orders, suspended sentence orders and youth orders, and the supervision part of a detention and
-    training order after release: enforced by breach (a return to court)."""
+def is_post_sentence_supervision(sentence: Sentence | None, on: date | None = None) -> bool:
+    """After release, the licence ended and post-sentence supervision still running on the day `on`."""
+    if sentence is None or sentence.disposal != Disposal.CUSTODY or not sentence.released_on:
+        return False
+    day = on or timezone.localdate()
+    ended = sentence.licence_end_date is not None and day > sentence.licence_end_date
+    supervised_to = sentence.post_sentence_supervision_end_date
+    return ended and supervised_to is not None and day <= supervised_to
+
+
+def is_breachable(sentence: Sentence | None, on: date | None = None) -> bool:
+    """Community orders, suspended sentence orders and youth orders, the supervision part of a detention and training
+    order after release, and post-sentence supervision: enforced by breach (a return to court)."""
     if sentence is None:
         return False
     if sentence.disposal == Disposal.DETENTION_AND_TRAINING_ORDER:
         return sentence.released_on is not None
+    if sentence.disposal == Disposal.CUSTODY:
+        return is_post_sentence_supervision(sentence, on)
     return sentence.disposal in COMMUNITY_DISPOSALS
 
 
@@ -252,9 +269,9 @@ def decisions_allowed(
     allowed.append(Decision.ACCEPTABLE)
     if not requires_action:
         allowed.append(Decision.NO_FURTHER_ACTION)
-    if is_breachable(failure.sentence):
+    if is_breachable(failure.sentence, failure.failed_on):
         allowed.append(Decision.BREACH)
-    if is_licence(failure.sentence):
+    if is_licence(failure.sentence, failure.failed_on):
         allowed.append(Decision.RECALL)
     return allowed
 
@@ -278,20 +295,22 @@ def _check_decision(failure: ComplianceFailure, decision: str, reason: str, on: 
     if len(reason) > REASON_MAX_LENGTH:
         errors["reason"] = f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer."
     sentence = failure.sentence
-    if decision == Decision.BREACH and not is_breachable(sentence):
+    day = failure.failed_on
+    if decision == Decision.BREACH and not is_breachable(sentence, day):
         errors["decision"] = (
-            "Breach is for community orders, suspended sentence orders and youth orders: a licence or "
-            "post-sentence supervision is enforced by recall."
-            if is_licence(sentence)
+            "Breach is for orders and for post-sentence supervision: someone on licence is recalled instead."
+            if is_licence(sentence, day)
             else "This sentence cannot be breached."
         )
-    if decision == Decision.RECALL and not is_licence(sentence):
-        errors["decision"] = "Recall is only for a licence or post-sentence supervision: an order is breached."
+    if decision == Decision.RECALL and not is_licence(sentence, day):
+        errors["decision"] = (
+            "Recall is only for someone on licence: an order, or post-sentence supervision, is breached."
+        )
     warnings = warnings_before(failure)
     allowed = settings.ENFORCEMENT_WARNINGS_ALLOWED
     if decision in (*WARNING_DECISIONS, Decision.NO_FURTHER_ACTION) and len(warnings) >= allowed:
         given = ", ".join(_day(warning.decided_on) for warning in warnings)
-        action = "recall" if is_licence(sentence) else "breach"
+        action = "recall" if is_licence(sentence, day) else "breach"
         errors["decision"] = (
             f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} already given within 12 months of this "
             f"failure ({given}), the most allowed: take {action} action, or record it as acceptable after all "
@@ -387,7 +406,7 @@ def _issue_letter(failure: ComplianceFailure, *, by: User) -> WarningLetter:
     person = case.person
     sentence = failure.sentence
     final = failure.decision == Decision.FINAL_WARNING
-    licence = is_licence(sentence)
+    licence = is_licence(sentence, failure.failed_on)
     consequence = "you may be recalled to prison" if licence else "you will be returned to court for breach"
     if sentence is None:
         supervision = "You are under supervision."
@@ -395,6 +414,11 @@ def _issue_letter(failure: ComplianceFailure, *, by: User) -> WarningLetter:
         supervision = (
             f"You are on licence from the custodial sentence passed on {_day(sentence.sentence_date)}, since your "
             f"release on {_day(sentence.released_on)}."
+        )
+    elif is_post_sentence_supervision(sentence, failure.failed_on):
+        supervision = (
+            f"Your licence ended on {_day(sentence.licence_end_date)} and you are under post-sentence supervision "
+            f"until {_day(sentence.post_sentence_supervision_end_date)}."
         )
     else:
         supervision = (

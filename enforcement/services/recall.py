@@ -53,12 +53,18 @@ ONLY_MANAGER = "Only a manager of the case's team can review a recall."
 ONLY_SENIOR_MANAGER = "Only a senior manager of the case's provider can countersign a recall."
 OWN_RECOMMENDATION = "You made this recommendation: another senior manager must {action}."
 # Refusals: what the case's sentence allows.
-ORDER_NOT_RECALLED = "Recall is only for a licence or post-sentence supervision: an order is breached, not recalled."
+ORDER_NOT_RECALLED = (
+    "Recall is only for someone on licence: an order, or post-sentence supervision, is breached, not recalled."
+)
 DTO_NOT_RECALLED = (
     "A detention and training order is not recalled: a child who fails to comply with its supervision goes back to "
     "the youth court."
 )
 NOT_RELEASED = "Recall is only for someone on licence: this person has not been released from custody."
+LICENCE_ENDED = (
+    "The licence has ended: post-sentence supervision is enforced by the magistrates' court, so it is breached, not "
+    "recalled."
+)
 REASONS_MISSING = "Say why recall is being considered: the breach of the licence or the rise in risk."
 SUBMIT_REASONS_MISSING = "Write the reasons for recall before sending it for review."
 WITHDRAW_REASON_MISSING = "Say why the recall is withdrawn."
@@ -221,6 +227,15 @@ def _check_day(
     return on
 
 
+def recall_started_on(recall: Recall) -> date:
+    """The day recall was started: the day of the recall decision on the failure (which may come after the failure
+    itself), else the day the officer became aware. Nothing about the recall can be dated before it."""
+    if recall.failure_id:
+        decided_on = ComplianceFailure.objects.filter(pk=recall.failure_id).values_list("decided_on", flat=True).first()
+        return max(recall.aware_on, decided_on or recall.aware_on)
+    return recall.aware_on
+
+
 def open_recall_for(sentence_id: int) -> Recall | None:
     return Recall.objects.filter(sentence_id=sentence_id, status__in=OPEN_RECALL_STATUSES).first()
 
@@ -230,14 +245,17 @@ def current_sentence(case: Case) -> Sentence | None:
 
 
 def not_recallable(sentence: Sentence | None) -> str | None:
-    """Why the sentence cannot be recalled on (an order is breached; a detention and training order goes back to the
-    youth court; custody before release has no licence yet), or None for a licence."""
+    """Why the sentence cannot be recalled on today (an order is breached; a detention and training order goes back to
+    the youth court; custody before release has no licence yet; post-sentence supervision after the licence ends goes
+    to the magistrates' court), or None for a licence."""
     if is_licence(sentence):
         return None
     if sentence is None:
         return NO_SENTENCE
     if sentence.disposal == Disposal.DETENTION_AND_TRAINING_ORDER:
         return DTO_NOT_RECALLED
+    if sentence.disposal == Disposal.CUSTODY and sentence.released_on:
+        return LICENCE_ENDED
     if sentence.disposal == Disposal.CUSTODY:
         return NOT_RELEASED
     return ORDER_NOT_RECALLED
@@ -280,7 +298,7 @@ def recall_open_from_failure(*, by: User, failure: ComplianceFailure) -> Recall:
     of the failure, with its reasons prefilled. A licence with a recall in progress keeps that one (no second): while
     it is still being considered, its reasons gain the further failure. Starts CRC AF / NPS SL012."""
     failure = ComplianceFailure.objects.select_related("case__provider", "sentence").get(pk=failure.pk)
-    if failure.decision != EnforcementDecision.RECALL or not is_licence(failure.sentence):
+    if failure.decision != EnforcementDecision.RECALL or not is_licence(failure.sentence, failure.failed_on):
         raise ValidationError("Only a failure decided as recall action on a licence starts a recall.")
     linked = Recall.objects.filter(failure=failure).first()
     if linked is not None:
@@ -439,8 +457,8 @@ def recall_review(
             on or timezone.localdate(),
             field="on",
             label="The date of the review",
-            not_before=recall.aware_on,
-            not_before_label="the breach or rise in risk came to light",
+            not_before=recall_started_on(recall),
+            not_before_label="recall was started",
         ),
     )
     if errors:

@@ -24,3 +24,12 @@ def lower_first(value: str) -> str:
     """ "Referred to the NPS" as "referred to the NPS": lower case inside a sentence, keeping acronyms."""
     text = str(value)
     return text[:1].lower() + text[1:]
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text for a CSS string in double quotes (a PDF's running header): backslashes, quotes and "<" escaped, line
+    breaks as spaces. Django's escapejs writes \\u0027 escapes, which CSS would print as they are."""
+    text = " ".join(str(value).split())
+    # "<" as a CSS escape too, so no text can close the <style> element it stands in.
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")

@@ -446,7 +446,12 @@ def breaches(request):
         "enforcement/breach/breaches.html",
         {
             "in_progress": in_progress,
-            "sign_off": [breach for breach in in_progress if breach.status == Status.AWAITING_SIGN_OFF]
+            # (Not a version they prepared themselves: another manager signs that off.)
+            "sign_off": [
+                breach
+                for breach in in_progress
+                if breach.status == Status.AWAITING_SIGN_OFF and breach.current_pack_prepared_by_id != user.pk
+            ]
             if user.role == User.Role.MANAGER
             else [],
             "referrals": referrals,

@@ -161,7 +161,12 @@ class TestSeededDemo:
         assert set(Provider.objects.values_list("provider_type", flat=True)) == set(Provider.ProviderType.values)
         assert set(Court.objects.values_list("court_type", flat=True)) == set(Court.CourtType.values)
         for team in Team.objects.all():
-            assert team.members.filter(role=User.Role.MANAGER).count() == 1, team
+            # One team manager each; a senior manager (countersigns recalls) may sit in the team too.
+            assert team.members.filter(role=User.Role.MANAGER, senior_manager=False).count() == 1, team
+        providers_with_senior_manager = set(
+            User.objects.filter(senior_manager=True).values_list("team__provider__code", flat=True)
+        )
+        assert providers_with_senior_manager == set(Provider.objects.values_list("code", flat=True))
         yot_officers = User.objects.filter(role=User.Role.RESPONSIBLE_OFFICER, team__provider__provider_type="yot")
         assert yot_officers.exists()
         assert all(officer.role_label == "Case manager" for officer in yot_officers)

@@ -1237,10 +1237,7 @@ def test_a_licence_is_never_breached(breaching):
     error = refused(lambda: failure_decide(by=breaching.org.officer, failure=made, decision="breach"))
 
     assert error.message_dict == {
-        "decision": [
-            "Breach is for community orders, suspended sentence orders and youth orders: a licence or post-sentence "
-            "supervision is enforced by recall."
-        ]
+        "decision": ["Breach is for orders and for post-sentence supervision: someone on licence is recalled instead."]
     }
     assert not Breach.objects.exists()
 
@@ -1349,19 +1346,14 @@ def test_the_pack_is_assembled_from_the_record(breaching):
     assert (pack.is_sent, pack.signed_off_at, pack.returned_at, pack.superseded_at) == (False, None, None, None)
 
 
-def test_a_failure_waiting_for_a_decision_is_listed_as_waiting(breaching):
+def test_a_failure_waiting_for_a_decision_is_not_alleged(breaching):
     breach = nps_breach(breaching)
     failure(breaching.nps_case, date(2026, 11, 24))
 
     pack = submit(breach)
 
-    waiting = pack.content["failures"][-1]
-    assert (waiting["failed_on"], waiting["decision"], waiting["decided_on"], waiting["decided_by"]) == (
-        "2026-11-24",
-        "Waiting for a decision",
-        "",
-        "",
-    )
+    # Only failures the officer has decided on are alleged: the one waiting is not in the pack.
+    assert [row["failed_on"] for row in pack.content["failures"]] == ["2026-11-02", "2026-11-23"]
 
 
 def test_a_version_keeps_the_record_as_it_stood(breaching):

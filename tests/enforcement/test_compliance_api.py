@@ -303,15 +303,18 @@ def test_recall_after_the_threshold_on_a_licence(compliance, client_for):
             {"decision": "breach"},
             {
                 "decision": [
-                    "Breach is for community orders, suspended sentence orders and youth orders: a licence or "
-                    "post-sentence supervision is enforced by recall."
+                    "Breach is for orders and for post-sentence supervision: someone on licence is recalled instead."
                 ]
             },
         ),
         (
             "community",
             {"decision": "recall"},
-            {"decision": ["Recall is only for a licence or post-sentence supervision: an order is breached."]},
+            {
+                "decision": [
+                    "Recall is only for someone on licence: an order, or post-sentence supervision, is breached."
+                ]
+            },
         ),
     ],
 )

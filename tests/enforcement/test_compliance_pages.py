@@ -336,7 +336,7 @@ class TestDecisionPage:
                 "on",
                 "Date of the decision must be a real date",
             ),
-            (_form("recall"), "decision", "Recall is only for a licence or post-sentence supervision"),
+            (_form("recall"), "decision", "Recall is only for someone on licence"),
             (_form("caution"), "decision", "Choose a decision"),
             (_form("final_warning", reason="x" * 4001), "reason", "The reason must be 4,000 characters or fewer."),
         ],

@@ -33,11 +33,8 @@ Status = ComplianceFailure.Status
 ONLY_OFFICER_OR_MANAGER = "Only the responsible officer or a manager of the case's team can decide this."
 ACCEPTABLE_NEEDS_EVIDENCE = "Record the evidence that the failure was acceptable after all."
 NO_FURTHER_ACTION_NEEDS_REASON = "Say why no further action is taken."
-BREACH_ON_LICENCE = (
-    "Breach is for community orders, suspended sentence orders and youth orders: a licence or post-sentence "
-    "supervision is enforced by recall."
-)
-RECALL_ON_ORDER = "Recall is only for a licence or post-sentence supervision: an order is breached."
+BREACH_ON_LICENCE = "Breach is for orders and for post-sentence supervision: someone on licence is recalled instead."
+RECALL_ON_ORDER = "Recall is only for someone on licence: an order, or post-sentence supervision, is breached."
 
 
 def appointment(case, on: date, *, hour: int = 10, **fields) -> Contact:

@@ -14,9 +14,19 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Court, User
 from cases.demo_journey import FIRST_APPOINTMENT_OVERDUE
-from enforcement.models import ComplianceFailure, WarningLetter
+from enforcement.models import (
+    Breach,
+    BreachPack,
+    BreachStatus,
+    BreachStep,
+    ComplianceFailure,
+    CourtInformationRequest,
+    Recall,
+    RecallStatus,
+    WarningLetter,
+)
 from enforcement.models.compliance import ENFORCEMENT_ACTIONS, WARNING_DECISIONS, EnforcementDecision
 from enforcement.selectors.compliance import decisions_due, requires_enforcement_action
 from enforcement.services.compliance import is_breachable, is_licence, threshold_reached
@@ -24,7 +34,7 @@ from tests.demo_builds import build_twice
 from timeliness.models import Alert, Clock
 from timeliness.services import due_soon_horizon
 
-PEOPLE = 200
+PEOPLE = 300  # enough breaches for the demo's examples of every stage
 SEED = 2017
 Decision = EnforcementDecision
 Status = ComplianceFailure.Status
@@ -40,6 +50,15 @@ def enforcement_snapshot() -> dict[str, list[tuple]]:
         ),
         "letters": list(
             WarningLetter.objects.order_by("pk").values_list("case__person__crn", "kind", "issued_on", "body")
+        ),
+        "breaches": list(
+            Breach.objects.order_by("pk").values_list(
+                "case__person__crn", "status", "aware_on", "hearing_on", "outcome"
+            )
+        ),
+        "steps": list(BreachStep.objects.order_by("pk").values_list("breach__case__person__crn", "step", "on")),
+        "recalls": list(
+            Recall.objects.order_by("pk").values_list("case__person__crn", "status", "aware_on", "recommendation")
         ),
     }
 
@@ -218,3 +237,53 @@ def test_each_cases_failures_are_decided_in_turn(summary):
         previous = last.get(failure.case_id)
         assert previous is None or previous <= failure.decided_on, failure.pk
         last[failure.case_id] = failure.decided_on
+
+
+# Breach and recall ----------------------------------------------------------------------------------------------------
+
+
+def test_breaches_are_at_every_stage_and_their_counts_are_the_summarys(summary):
+    statuses = set(Breach.objects.values_list("status", flat=True))
+    assert statuses == set(BreachStatus.values)
+    assert summary.enforcement.breaches == {
+        status: Breach.objects.filter(status=status).count() for status in BreachStatus.values if status in statuses
+    }
+    # Packs sent back by a manager and by the NPS, and a court's request for more still to answer.
+    assert BreachStep.objects.filter(step=BreachStep.Step.RETURNED).exists()
+    assert BreachStep.objects.filter(step=BreachStep.Step.NPS_REQUESTED_MORE).exists()
+    assert CourtInformationRequest.objects.filter(answered_by_pack__isnull=True).exists()
+
+
+def test_breach_steps_are_in_order_never_in_the_future_and_by_named_staff(summary):
+    today = timezone.localdate()
+    for breach in Breach.objects.prefetch_related("steps"):
+        workflow = [step for step in breach.steps.all() if step.step != BreachStep.Step.FAILURE_ADDED]
+        days = [step.on for step in workflow]  # in the order they were recorded (BreachStep.at)
+        assert days == sorted(days), breach.pk
+        assert all(breach.aware_on <= day <= today for day in days), breach.pk
+        assert all(step.by_id for step in workflow)
+    for pack in BreachPack.objects.filter(sent_to_court_at__isnull=False):
+        assert pack.signed_off_by_id and pack.signed_off_by_id != pack.prepared_by_id
+
+
+def test_recalls_are_at_every_stage_and_countersigned_by_a_senior_manager(summary):
+    assert set(Recall.objects.values_list("status", flat=True)) == set(RecallStatus.values) - {RecallStatus.WITHDRAWN}
+    countersigned = Recall.objects.filter(countersigned_by__isnull=False).select_related("countersigned_by")
+    assert countersigned.exists()
+    for recall in countersigned:
+        assert recall.countersigned_by.senior_manager and recall.countersigned_by_id != recall.reviewed_by_id
+    for recall in Recall.objects.filter(status=RecallStatus.NOT_RECALLED):
+        assert f"Dear {recall.case.person.full_name}," in recall.no_recall_letter
+
+
+def test_every_demo_court_has_a_court_user_who_sees_packs(summary):
+    for court in Court.objects.all():
+        assert User.objects.filter(role=User.Role.COURT_USER, courts=court).exists(), court.name
+    assert BreachPack.objects.filter(court__court_users__username="court", sent_to_court_at__isnull=False).exists()
+
+
+def test_the_breach_and_recall_clocks_are_met_and_missed(summary):
+    codes = Clock.objects.filter(service_level__in=["CRC AE", "NPS SL014", "NPS SL015", "NPS SL012", "NPS SL024"])
+    statuses = set(codes.values_list("service_level", "status"))
+    assert {("NPS SL014", "met"), ("CRC AE", "met"), ("NPS SL012", "met")} <= statuses
+    assert any(status == "missed" for _code, status in statuses)

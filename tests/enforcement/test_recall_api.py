@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import AccessRecord
 from enforcement.models import Recall
+from enforcement.services.recall import ORDER_NOT_RECALLED
 from tests import factories
 from tests.enforcement import setup
 from tests.enforcement.setup import licence_case
@@ -212,11 +213,7 @@ def test_considering_on_an_order_is_refused(compliance, client_for):
     assert response.status_code == 400
     assert response.json() == {
         "detail": "The request has errors.",
-        "errors": {
-            "non_field_errors": [
-                "Recall is only for a licence or post-sentence supervision: an order is breached, not recalled."
-            ]
-        },
+        "errors": {"non_field_errors": [ORDER_NOT_RECALLED]},
     }
     assert not Recall.objects.exists()
 

@@ -303,7 +303,7 @@ class TestConsider:
             (
                 "community",
                 "officer",
-                "Recall is only for a licence or post-sentence supervision: an order is breached, not recalled.",
+                services.ORDER_NOT_RECALLED,
             ),
             (
                 "licence",

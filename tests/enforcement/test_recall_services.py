@@ -43,7 +43,9 @@ SUITABLE = (False, False, True)
 ONLY_OFFICER_OR_MANAGER = "Only the responsible officer or a manager of the case's team can {}."
 ONLY_MANAGER = "Only a manager of the case's team can review a recall."
 ONLY_SENIOR = "Only a senior manager of the case's provider can countersign a recall."
-ORDER_NOT_RECALLED = "Recall is only for a licence or post-sentence supervision: an order is breached, not recalled."
+ORDER_NOT_RECALLED = (
+    "Recall is only for someone on licence: an order, or post-sentence supervision, is breached, not recalled."
+)
 DTO_NOT_RECALLED = (
     "A detention and training order is not recalled: a child who fails to comply with its supervision goes back to "
     "the youth court."
@@ -699,12 +701,7 @@ def test_a_standard_recall_whatever_the_answers(compliance, answers):
         (date(2026, 11, 26), {"on": ["The date of the review cannot be in the future."]}),
         (
             FRIDAY,
-            {
-                "on": [
-                    "The date of the review cannot be before the breach or rise in risk came to light "
-                    "(23 November 2026)."
-                ]
-            },
+            {"on": ["The date of the review cannot be before recall was started (23 November 2026)."]},
         ),
     ],
 )
