@@ -95,7 +95,7 @@ class RecallDemo:
                 sentences__disposal=Disposal.CUSTODY,
                 sentences__released_on__isnull=False,
             )
-            # Still on licence today (after it, post-sentence supervision is breached, not recalled).
+            # On licence on the demo's day (after it, post-sentence supervision is breached, not recalled).
             .filter(Q(sentences__licence_end_date__isnull=True) | Q(sentences__licence_end_date__gte=self.today))
             .exclude(recalls__isnull=False)
             .select_related("responsible_officer", "person")

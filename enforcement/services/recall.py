@@ -244,11 +244,11 @@ def current_sentence(case: Case) -> Sentence | None:
     return Sentence.objects.filter(case=case, status=Sentence.Status.CURRENT).order_by("-sentence_date").first()
 
 
-def not_recallable(sentence: Sentence | None) -> str | None:
-    """Why the sentence cannot be recalled on today (an order is breached; a detention and training order goes back to
-    the youth court; custody before release has no licence yet; post-sentence supervision after the licence ends goes
-    to the magistrates' court), or None for a licence."""
-    if is_licence(sentence):
+def not_recallable(sentence: Sentence | None, on: date | None = None) -> str | None:
+    """Why the sentence cannot be recalled on the day `on` (today by default): an order is breached; a detention and
+    training order goes back to the youth court; custody before release has no licence yet; post-sentence supervision
+    after the licence ends goes to the magistrates' court. None for a licence."""
+    if is_licence(sentence, on):
         return None
     if sentence is None:
         return NO_SENTENCE
@@ -261,12 +261,13 @@ def not_recallable(sentence: Sentence | None) -> str | None:
     return ORDER_NOT_RECALLED
 
 
-def consider_refusal(user: User, case: Case) -> tuple[str | None, Recall | None]:
-    """Why `user` may not start a recall on the case (and the recall in progress, if that is why), or (None, None)."""
+def consider_refusal(user: User, case: Case, on: date | None = None) -> tuple[str | None, Recall | None]:
+    """Why `user` may not start a recall on the case, aware of it on the day `on` (today by default), and the recall
+    in progress if that is why; else (None, None)."""
     if not rules.can_decide(user, case):
         return ONLY_OFFICER_OR_MANAGER.format(action="start a recall"), None
     sentence = current_sentence(case)
-    reason = not_recallable(sentence)
+    reason = not_recallable(sentence, on)
     if reason is not None:
         return reason, None
     existing = open_recall_for(sentence.pk)
@@ -331,7 +332,9 @@ def recall_consider(*, by: User, case: Case, reasons: str, aware_on: date | None
     """Start considering recall by hand on a licence case (a rise in risk, a breach of a licence condition), by the
     responsible officer or a manager of the case's team. Starts CRC AF / NPS SL012 on the day of awareness."""
     case = Case.objects.select_for_update(of=("self",)).select_related("provider", "team", "person").get(pk=case.pk)
-    refusal, _existing = consider_refusal(by, case)
+    # On licence on the day of awareness (a recall recorded late can be for a licence that has since ended).
+    day = aware_on if aware_on is not None and aware_on <= timezone.localdate() else None
+    refusal, _existing = consider_refusal(by, case, on=day)
     if refusal is not None:
         raise ValidationError(refusal)
     sentence = current_sentence(case)

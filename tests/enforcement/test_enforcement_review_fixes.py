@@ -181,3 +181,13 @@ def test_a_pdf_header_prints_a_name_with_an_apostrophe_and_a_hyphen():
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Siobhán O'Brien-Smith" in text and 'A123456 "v1"' in text
     assert "u0027" not in text
+
+
+def test_a_recall_recorded_late_counts_the_licence_on_the_day_of_awareness(org, frozen):
+    case = supervision_case(org.officer)  # licence ended on 1 September 2026
+
+    recall = recall_services.recall_consider(
+        by=org.officer, case=case, reasons="Arrested on 20 August.", aware_on=date(2026, 8, 20)
+    )
+
+    assert (recall.status, recall.aware_on) == ("considering", date(2026, 8, 20))
