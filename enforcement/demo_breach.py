@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from accounts.models import Court, Provider, User
 from cases.demo_journey import _weighted, _working_days_after
 from cases.models import Case
-from enforcement.models import Breach, BreachPack, BreachStatus, BreachStep, HearingOutcome
+from enforcement.models import Breach, BreachStatus, BreachStep, HearingOutcome
 from enforcement.services import breach as services
 
 if TYPE_CHECKING:
@@ -222,7 +222,3 @@ def build_breaches(builder: DemoBuilder, *, seed: int, today: date) -> Counter:
     """Take the demo's draft breaches through their lifecycle (see the module docstring); returns the count of
     breaches at each status."""
     return BreachDemo(builder, seed=seed, today=today).build()
-
-
-def packs_sent_to_court() -> int:
-    return BreachPack.objects.filter(sent_to_court_at__isnull=False).count()
