@@ -46,6 +46,36 @@ PREVIOUS_CASE_SHARE = 0.10  # people with an open case who also had an earlier, 
 EXCLUSION_SHARE = 0.01
 RESTRICTION_SHARE = 0.007
 NO_FIXED_ABODE_SHARE = 0.06
+# How ended cases ended (Case.TerminationOutcome), roughly as nationally: about three in four completed positively
+# (CRC SL008 / NPS SL018), the rest revoked, breached and re-sentenced, transferred out or the person died.
+TERMINATION_OUTCOME_WEIGHTS = (
+    (Case.TerminationOutcome.COMPLETED_POSITIVELY, 70),
+    (Case.TerminationOutcome.REVOKED, 8),
+    (Case.TerminationOutcome.BREACHED_AND_RESENTENCED, 12),
+    (Case.TerminationOutcome.DIED, 2),
+    (Case.TerminationOutcome.TRANSFERRED_OUT, 8),
+)
+TERMINATION_NOTES = {
+    Case.TerminationOutcome.COMPLETED_POSITIVELY: (
+        "",
+        "All requirements completed. No further offending during the order.",
+        "Order ran its full term. Attendance good throughout.",
+    ),
+    Case.TerminationOutcome.REVOKED: (
+        "Revoked by the court on the officer's application for good progress.",
+        "Revoked by the court after a change in circumstances: the person could no longer comply.",
+    ),
+    Case.TerminationOutcome.BREACHED_AND_RESENTENCED: (
+        "Breach proved at court; re-sentenced to a new order.",
+        "Breached for missed appointments and re-sentenced by the magistrates.",
+    ),
+    Case.TerminationOutcome.DIED: ("Death notified by the family; confirmed with the coroner's office.",),
+    Case.TerminationOutcome.TRANSFERRED_OUT: (
+        "Transferred to another probation area after moving home.",
+        "Transferred to another probation area: moved to live with family.",
+        "Transferred to the probation service in Wales after moving to Cardiff.",
+    ),
+}
 
 
 # Organisations ---------------------------------------------------------------------------------------------
@@ -425,6 +455,8 @@ class DemoBuilder:
         # whichever day the demo is loaded.
         self.rng = random.Random(master.getrandbits(64))
         self.dates = random.Random(master.getrandbits(64))
+        # A third stream for how ended cases ended, so adding it left the names, CRNs and dates as they were.
+        self.outcomes = random.Random(master.getrandbits(64))
         self.today = today
         self.staff: dict[str, User] = {}
         self.providers: dict[str, Provider] = {}
@@ -670,12 +702,25 @@ class DemoBuilder:
         officer = plan.officer
         team = officer.team if officer else None
         by = self.manager_by_team[team.pk] if team else self.admin
+        start_date, end_date = plan.start_date, plan.end_date
+        if end_date is not None:
+            # The service refuses an end date after the real day: a demo built for a later day ends such cases
+            # today (and starts them no later), so it still loads.
+            end_date = min(end_date, timezone.localdate())
+            start_date = min(start_date, end_date)
         case = case_services.case_create(
-            by=by, person=person, provider=provider, start_date=plan.start_date, team=team, responsible_officer=officer
+            by=by, person=person, provider=provider, start_date=start_date, team=team, responsible_officer=officer
         )
-        if plan.end_date is not None:
-            case = case_services.case_end(by=by, case=case, end_date=plan.end_date)
+        if end_date is not None:
+            outcome, notes = self._termination()
+            case = case_services.case_end(by=by, case=case, end_date=end_date, outcome=outcome, notes=notes)
         return case
+
+    def _termination(self) -> tuple[str, str]:
+        """How an ended case ended, and the officer's note (always one for a transfer out: the service asks)."""
+        outcomes, weights = zip(*TERMINATION_OUTCOME_WEIGHTS, strict=True)
+        outcome = self.outcomes.choices(outcomes, weights=weights)[0]
+        return outcome, self.outcomes.choice(TERMINATION_NOTES[outcome])
 
     def _case_plans(self, plan: PersonPlan, date_of_birth: date) -> list[CasePlan]:
         """The person's cases, oldest first: perhaps an earlier ended case, then the case in the plan."""

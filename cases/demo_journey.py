@@ -73,6 +73,13 @@ LATER_OUTCOME_WEIGHTS = {
     "unacceptable_absence": 6,
     "attended_failed_to_comply": 6,
 }
+# The manager's management oversight when allocating a high or very high risk of serious harm case.
+HIGH_RISK_ALLOCATION_NOTE = (
+    "Read the pre-sentence report and the risk of serious harm assessment. Allocated to {officer}, who has "
+    "experience of high risk cases and capacity on their caseload. First appointment within 5 days; check "
+    "police and children's services information before it. Risk management plan to be reviewed with me in "
+    "supervision within 4 weeks."
+)
 FIRST_OUTCOME_WEIGHTS = {"attended_complied": 90, "acceptable_absence": 6, "unacceptable_absence": 4}
 ABSENCE_REASONS = {
     Contact.AbsenceReason.MEDICAL: ("Sick note from the GP for the day.", 35),
@@ -806,8 +813,17 @@ class JourneyBuilder:
         return case
 
     def _allocate(self, case: Case, *, officer: User, on: date, by: User | None = None) -> Case:
+        """Allocate as the team's manager, with the management oversight note a high-risk case needs."""
+        note = ""
+        if allocation.allocation_decision(person=case.person, on=on).high_risk:
+            note = HIGH_RISK_ALLOCATION_NOTE.format(officer=officer.get_full_name())
         return allocation.case_allocate(
-            by=by or self.staff["manager"], case=case, team=officer.team, responsible_officer=officer, on=on
+            by=by or self.staff["manager"],
+            case=case,
+            team=officer.team,
+            responsible_officer=officer,
+            on=on,
+            oversight_note=note,
         )
 
     @staticmethod

@@ -1,7 +1,8 @@
-"""Permission predicates for the cases area (allocation and transfers).
+"""Permission predicates for the cases area (allocation, transfers and ending a case).
 
 Managers allocate and transfer the cases of their own provider. An administrator who belongs to a team acts as
 that provider's manager (as for scoping, docs/decisions/0002). Everyone else may read but not move cases.
+A case is ended by its responsible officer or by a manager of the provider holding it.
 """
 
 from accounts.models import User
@@ -26,4 +27,13 @@ def can_allocate_case(user: User, case) -> bool:
 
 
 def can_transfer_case(user: User, case) -> bool:
+    return manages_provider_of(user, case)
+
+
+def can_end_case(user: User, case) -> bool:
+    """The case's responsible officer, or a manager (or an administrator with a team) of the provider holding it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if case.responsible_officer_id is not None and case.responsible_officer_id == user.pk:
+        return True
     return manages_provider_of(user, case)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from cases import views
-from cases.views import allocation, contacts, court, plans, sentencing
+from cases.views import allocation, contacts, court, ending, oversight, plans, sentencing
 
 app_name = "cases"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     *court.urlpatterns,
     *sentencing.urlpatterns,
     *allocation.urlpatterns,
+    *ending.urlpatterns,
     *contacts.urlpatterns,
     *plans.urlpatterns,
+    *oversight.urlpatterns,
 ]

@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DisposalEnum": "cases.models.sentencing.Disposal",
         "RequirementStatusEnum": "cases.models.sentencing.Requirement.Status",
+        # A case's termination outcome, read on the case and written by POST /api/v1/cases/{id}/end/.
+        "TerminationOutcomeEnum": "cases.models.people.Case.TerminationOutcome",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

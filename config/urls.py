@@ -13,6 +13,7 @@ from cases.api import CaseViewSet, PersonViewSet
 from cases.api import allocation as allocation_api
 from cases.api import contacts as contacts_api
 from cases.api import court as court_api
+from cases.api import oversight as oversight_notes_api
 from cases.api import plans as plans_api
 from cases.api import sentencing as sentencing_api
 from config.health import health
@@ -46,6 +47,7 @@ for stage_api in (
     compliance_api,
     breach_api,
     recall_api,
+    oversight_notes_api,
 ):
     stage_api.register(router)
 

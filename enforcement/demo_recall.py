@@ -11,7 +11,10 @@ met or missed from real dates:
   suitability answers allow it) or no recall, which writes the letter to the person;
 - the provider's senior manager (`nps.head`, `cgm.head`, `cl.head`, `yot.head`) countersigns the same or next day;
 - the recall goes to public protection casework that day; the person is back in custody within 1 to 10 days; the
-  documents are supplied within 10 working days mostly, a few late.
+  documents are supplied within 10 working days mostly, a few late;
+- about 1 in 15 recalls sent to public protection casework (the first of each provider's, then every 15th) draw a
+  request for more information before the return to custody (CRC SL017), most answered within days, a few still
+  waiting. Their days come from a random.Random of their own, so the other recalls' days do not depend on them.
 
 Officers also start recall by hand on some licence cases (a rise in risk: an arrest, a lost address), one every nine
 days back from today, so there are recalls whatever the failures gave. The most recent recalls stop at one stage
@@ -31,7 +34,7 @@ from django.db.models import F, Q
 
 from cases.demo_journey import _weighted, _working_days_after
 from cases.models import Case, Disposal, Sentence
-from enforcement.models import Recall, RecallRecommendation, RecallStatus
+from enforcement.models import Recall, RecallInformationRequest, RecallRecommendation, RecallStatus
 from enforcement.services import recall as services
 
 if TYPE_CHECKING:
@@ -51,6 +54,27 @@ RECALL_EXAMPLES = (
     "not_recalled",
 )
 # Recalls the officers start by hand (a rise in risk), one every HAND_STARTED_EVERY days back from today.
+# Every REQUEST_EVERY-th recall a provider sends to public protection casework (from its first) is asked for more.
+REQUEST_EVERY = 15
+REQUEST_ANSWERED = 0.75
+INFORMATION_REQUESTS = (
+    (
+        RecallInformationRequest.Source.PPCS,
+        "The licence copy sent is unsigned and the reasons do not say which condition was breached: please send the "
+        "signed licence and the condition.",
+        "Signed licence sent; the condition breached is the exclusion zone (condition 7).",
+    ),
+    (
+        RecallInformationRequest.Source.PPCS,
+        "Please confirm the address the person was last known to live at and the police force to contact.",
+        "Last address and the Greater Manchester Police contact sent by secure email.",
+    ),
+    (
+        RecallInformationRequest.Source.COURT,
+        "The court asks for the previous convictions and the pre-sentence report to go with the recall.",
+        "Previous convictions and the pre-sentence report sent to the court office.",
+    ),
+)
 HAND_STARTED = 14
 HAND_STARTED_EVERY = 9
 RISE_IN_RISK = (
@@ -77,6 +101,8 @@ ALTERNATIVES = (
 class RecallDemo:
     def __init__(self, builder: DemoBuilder, *, seed: int, today: date):
         self.rng = random.Random(f"recall demo {seed}")
+        self.request_rng = random.Random(f"recall information requests {seed}")
+        self.sent_by_provider: Counter = Counter()
         self.builder = builder
         self.today = today
         self.staff = builder.staff
@@ -170,6 +196,7 @@ class RecallDemo:
             return
         services.recall_send_to_ppcs(by=officer, recall=recall, on=day)
         custody = day + timedelta(days=rng.randint(1, 10))
+        self._maybe_ask_for_more(recall, sent_on=day, custody=custody)
         if stop_at == "sent_to_ppcs" or custody > self.today:
             return
         services.recall_record_return_to_custody(by=officer, recall=recall, on=custody)
@@ -177,6 +204,27 @@ class RecallDemo:
         if stop_at == "returned_to_custody" or supplied > self.today:
             return
         services.recall_record_documents_supplied(by=officer, recall=recall, on=supplied)
+
+    def _maybe_ask_for_more(self, recall: Recall, *, sent_on: date, custody: date) -> None:
+        """The first and every REQUEST_EVERY-th recall a provider sends is asked for more information, before the
+        return to custody (never after today); most requests are answered before it too."""
+        code = recall.case.provider.code
+        self.sent_by_provider[code] += 1
+        if self.sent_by_provider[code] % REQUEST_EVERY != 1:
+            return
+        rng = self.request_rng
+        last = min(custody - timedelta(days=1), self.today)
+        requested_on = sent_on + timedelta(days=rng.randint(0, max((last - sent_on).days, 0)))
+        source, message, answer = INFORMATION_REQUESTS[rng.randrange(len(INFORMATION_REQUESTS))]
+        officer = recall.case.responsible_officer
+        request = services.recall_record_information_request(
+            by=officer, recall=recall, requested_on=requested_on, source=source, message=message
+        )
+        answered_on = requested_on + timedelta(days=rng.randint(0, max((last - requested_on).days, 0)))
+        if rng.random() < REQUEST_ANSWERED and answered_on <= self.today:
+            services.recall_answer_information_request(
+                by=officer, request=request, answered_on=answered_on, answer=answer
+            )
 
 
 def build_recalls(builder: DemoBuilder, *, seed: int, today: date) -> Counter:

@@ -150,7 +150,10 @@ def url_values(org):
         "breach_id": 1,
         "pack_id": 1,
         "recall_id": 1,
+        "request_id": 1,
         "case_id": case.pk,
+        # Oversight (oversight/): a case in an audit's sample, which need not exist either.
+        "audited_case_id": 1,
     }
 
 

@@ -2,7 +2,8 @@
 
 - /api/v1/allocation-queue/: cases waiting for allocation that the caller may see, oldest sentence first,
   each with where the allocation rule sends it. Managers (and administrators with a team) only: others 403.
-  POST /api/v1/allocation-queue/{id}/allocate/ with `team` and `responsible_officer` ids allocates it.
+  POST /api/v1/allocation-queue/{id}/allocate/ with `team` and `responsible_officer` ids (and `oversight_note`,
+  required for a high or very high risk of serious harm case) allocates it.
 - /api/v1/assignments/: who has held each case the caller may see (filter by `case` or `crn`), newest first.
 - POST /api/v1/transfers/: move an active case to another officer, team or provider (managers of the provider
   holding the case). A case the caller may not see is 404.
@@ -99,7 +100,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
         return {"provider_type": decision.provider_type, "reason": decision.reason, "blocked": decision.blocked}
 
 
-class AllocateSerializer(serializers.Serializer):
+class TeamAndOfficerSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.select_related("provider__region"),
         help_text="Id of an active team of the provider type the rule requires, in the case's region.",
@@ -112,6 +113,16 @@ class AllocateSerializer(serializers.Serializer):
             "does_not_exist": "There is no member of staff with id {pk_value}.",
             "null": "Choose a responsible officer.",
         },
+    )
+
+
+class AllocateSerializer(TeamAndOfficerSerializer):
+    oversight_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The manager's management oversight note (at most 5,000 characters). Required when the case is "
+        "high or very high risk of serious harm; kept for any other case when given.",
     )
 
 
@@ -139,8 +150,9 @@ class AllocationQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(
         summary="Allocate a case to a team and responsible officer",
         description="Makes the case active with that team and officer, records the assignment and stops the "
-        "NPS SL002 clock. Refused with 400 and field messages (team, responsible_officer or "
-        "non_field_errors) when the rule, the team or the officer does not fit.",
+        "NPS SL002 clock. A high or very high risk of serious harm case needs `oversight_note`, kept as a "
+        "management oversight note. Refused with 400 and field messages (team, responsible_officer, oversight_note "
+        "or non_field_errors) when the rule, the team, the officer or the note does not fit.",
         request=AllocateSerializer,
         responses={200: CaseSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
@@ -231,7 +243,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 # Transfers -------------------------------------------------------------------------------------------------
 
 
-class TransferSerializer(AllocateSerializer):
+class TransferSerializer(TeamAndOfficerSerializer):
     case = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of an active case you may see.")
     reason = serializers.ChoiceField(choices=services.TRANSFER_REASONS)
     reason_details = serializers.CharField(

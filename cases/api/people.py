@@ -2,16 +2,35 @@
 
 import django_filters
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import User
-from cases import selectors, services
+from cases import rules, selectors, services
 from cases.models import Address, Case, Person, PersonAccessLimit
+from config.api import validated_data
 
 # The same limit as the search page's form.
 SEARCH_MAX_LENGTH = 100
+CASE_END_NOTES_MAX_LENGTH = 5000  # the same limit as the "End this case" page's form
+# The JSON error body of config/api.py, inline: risk.api's ErrorSerializer cannot be imported here (risk.api
+# imports this module's StaffSummarySerializer through the cases.api package).
+ERROR_BODY = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "required": ["detail"],
+}
+END_BAD_REQUEST = OpenApiResponse(ERROR_BODY, description="Field messages; nothing was changed.")
+END_FORBIDDEN = OpenApiResponse(
+    ERROR_BODY, description="Only the responsible officer or a manager of the provider holding the case can end it."
+)
+END_NOT_FOUND = OpenApiResponse(ERROR_BODY, description="No such case, or one the caller may not see.")
 
 
 class StaffSummarySerializer(serializers.ModelSerializer):
@@ -36,7 +55,50 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "crn", "status", "start_date", "end_date", "provider", "team", "responsible_officer"]
+        fields = [
+            "id",
+            "crn",
+            "status",
+            "start_date",
+            "end_date",
+            "provider",
+            "team",
+            "responsible_officer",
+            "termination_outcome",
+            "termination_notes",
+        ]
+        read_only_fields = ["termination_outcome", "termination_notes"]
+        extra_kwargs = {
+            "termination_outcome": {
+                "help_text": 'How the case ended; "" while it is open (and for cases ended before outcomes were '
+                "recorded)."
+            },
+            "termination_notes": {"help_text": "The notes recorded when the case ended."},
+        }
+
+
+class CaseEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField(
+        help_text="The day the case ended: not in the future, nor before the case started or the sentence.",
+        error_messages={"required": "Enter the date the case ended.", "null": "Enter the date the case ended."},
+    )
+    outcome = serializers.ChoiceField(
+        choices=Case.TerminationOutcome.choices,
+        help_text="How the case ended.",
+        error_messages={
+            "required": "Select how the case ended.",
+            "null": "Select how the case ended.",
+            "invalid_choice": "Select how the case ended from the list.",
+        },
+    )
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CASE_END_NOTES_MAX_LENGTH,
+        help_text="Required for transferred_out: say where the case was transferred to.",
+        error_messages={"max_length": f"Notes must be {CASE_END_NOTES_MAX_LENGTH:,} characters or fewer."},
+    )
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -103,6 +165,26 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = self.get_object()
         _record_access_if_limited(request, case.person)
         return Response(self.get_serializer(case).data)
+
+    @extend_schema(
+        summary="End a case, recording how it ended",
+        description="Ends the case with its termination outcome: the current sentence becomes completed (revoked "
+        "when the court revoked it or re-sentenced after breach), the officer's assignment closes and the case's "
+        "open service-level clocks are cancelled. The case's responsible officer, or a manager of the provider "
+        "holding it, only. Refused with 400 and field messages (end_date, outcome, notes, status or "
+        "non_field_errors) when the date or outcome does not fit or the case has already ended.",
+        request=CaseEndSerializer,
+        responses={200: CaseSerializer, 400: END_BAD_REQUEST, 403: END_FORBIDDEN, 404: END_NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, *args, **kwargs):
+        case = self.get_object()
+        if not rules.can_end_case(request.user, case):
+            raise PermissionDenied(END_FORBIDDEN.description)
+        _record_access_if_limited(request, case.person)
+        data = validated_data(request, CaseEndSerializer)
+        services.case_end(by=request.user, case=case, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
 
 
 @extend_schema_view(

@@ -21,7 +21,7 @@ class TeamChoiceForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class AllocationForm(forms.Form):
+class TeamAndOfficerForm(forms.Form):
     """Step two (POST): the team and the responsible officer. Any team or member of staff parses here, so the
     service can say exactly why a choice is refused."""
 
@@ -39,7 +39,21 @@ class AllocationForm(forms.Form):
     )
 
 
-class TransferForm(AllocationForm):
+class AllocationForm(TeamAndOfficerForm):
+    """Allocating also takes the manager's management oversight note: required by the service for a high or very
+    high risk of serious harm case (it says so, and checks the length), kept for any other case when given."""
+
+    oversight_note = forms.CharField(
+        label="Management oversight note",
+        required=False,
+        strip=False,  # the service strips and checks it
+        help_text="Why this team and officer, the risks they need to know about, and what you expect to happen "
+        "first. Required for a case that is high or very high risk of serious harm.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class TransferForm(TeamAndOfficerForm):
     reason = forms.ChoiceField(
         label="Why is the case moving?",
         choices=TRANSFER_REASONS,

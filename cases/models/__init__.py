@@ -3,6 +3,7 @@
 from cases.models.allocation import OfficerAssignment
 from cases.models.contacts import Contact, ContactOutcome
 from cases.models.court import CourtAppearance, InformationRequest, PreSentenceReport
+from cases.models.oversight import ManagementOversightNote
 from cases.models.people import CRN_PATTERN, AccessRecord, Address, Case, Person, PersonAccessLimit, age_on
 from cases.models.plans import NeedArea, ObjectiveProgress, PlanObjective, PlanReview, ResettlementPlan, SentencePlan
 from cases.models.sentencing import (
@@ -36,6 +37,7 @@ __all__ = [
     "CourtAppearance",
     "Disposal",
     "InformationRequest",
+    "ManagementOversightNote",
     "NeedArea",
     "ObjectiveProgress",
     "OfficerAssignment",

@@ -258,7 +258,18 @@ class Case(models.Model):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
+    class TerminationOutcome(models.TextChoices):
+        """How supervision ended (CRC SL007 to SL009a, NPS SL018 and SL019 are computed from these)."""
+
+        COMPLETED_POSITIVELY = "completed_positively", "Completed positively"
+        REVOKED = "revoked", "Revoked by the court"
+        BREACHED_AND_RESENTENCED = "breached_and_resentenced", "Breached and re-sentenced"
+        DIED = "died", "The person died"
+        TRANSFERRED_OUT = "transferred_out", "Transferred out"
+
     OPEN_STATUSES = (Status.AWAITING_SENTENCE, Status.AWAITING_ALLOCATION, Status.ACTIVE)
+    # Outcomes that say nothing about how supervision went, left out of the "completed positively" measures.
+    NEUTRAL_OUTCOMES = (TerminationOutcome.DIED, TerminationOutcome.TRANSFERRED_OUT)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="cases")
@@ -273,12 +284,20 @@ class Case(models.Model):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.ACTIVE)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # Recorded when the case ends. Blank on an ended case only for cases ended before outcomes were recorded:
+    # those count as "completion not recorded" (CRC SL007).
+    termination_outcome = models.CharField(max_length=30, choices=TerminationOutcome.choices, blank=True)
+    termination_notes = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date"]
         indexes = [
+            models.Index(fields=["status", "end_date"], name="case_status_end_date_idx"),
             models.Index(fields=["responsible_officer", "status"], name="case_officer_status_idx"),
             models.Index(fields=["team", "status"], name="case_team_status_idx"),
             models.Index(fields=["provider", "status"], name="case_provider_status_idx"),
@@ -302,6 +321,24 @@ class Case(models.Model):
                 condition=Q(status="ended") | Q(end_date__isnull=True),
                 name="case_open_has_no_end_date",
                 violation_error_message="Only an ended case has an end date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    termination_outcome__in=[
+                        "",
+                        "completed_positively",
+                        "revoked",
+                        "breached_and_resentenced",
+                        "died",
+                        "transferred_out",
+                    ]
+                ),
+                name="case_termination_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="ended") | Q(termination_outcome="", ended_by__isnull=True),
+                name="case_open_has_no_termination_outcome",
+                violation_error_message="Only an ended case has a termination outcome.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(team__isnull=False, responsible_officer__isnull=False),

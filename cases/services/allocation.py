@@ -17,7 +17,7 @@ The current risk is read through risk.selectors (docs/decisions/0006, item 5), i
 that no import cycle arises.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from accounts.models import Provider, Team, User
 from cases import events
-from cases.models import Case, OfficerAssignment, Person, Requirement, Sentence, age_on
+from cases.models import Case, ManagementOversightNote, OfficerAssignment, Person, Requirement, Sentence, age_on
 from cases.rules import can_allocate_case, can_transfer_case
+from cases.services.oversight import clean_oversight_note, oversight_note_add
 from config.history import save_with_history
 
 NPS = Provider.ProviderType.NPS_DIVISION
@@ -58,6 +59,9 @@ class AllocationDecision:
     provider_type: str | None
     reason: str
     blocked: str = ""
+    # High or very high risk of serious harm: allocating needs a management oversight note.
+    high_risk: bool = False
+    rosh_level: int | None = None  # the current RoSH level the rule read (None: never assessed)
 
     @property
     def is_blocked(self) -> bool:
@@ -72,11 +76,25 @@ class AllocationDecision:
     def provider_type_name(self) -> str:
         return PROVIDER_TYPE_NAMES.get(self.provider_type, "")
 
+    @property
+    def rosh_level_name(self) -> str:
+        """ "low" to "very high", or "" when never assessed."""
+        return ROSH_NAMES.get(self.rosh_level, "")
+
 
 def decide(
     *, name: str, date_of_birth: date, on: date, rosh_level: int | None, mappa_category: str | int | None
 ) -> AllocationDecision:
     """The allocation rule on already-read facts (no queries): see the module docstring."""
+    decision = _decide(
+        name=name, date_of_birth=date_of_birth, on=on, rosh_level=rosh_level, mappa_category=mappa_category
+    )
+    return replace(decision, high_risk=rosh_level is not None and rosh_level >= HIGH_ROSH, rosh_level=rosh_level)
+
+
+def _decide(
+    *, name: str, date_of_birth: date, on: date, rosh_level: int | None, mappa_category: str | int | None
+) -> AllocationDecision:
     age = age_on(date_of_birth, on)
     if age < 18:
         return AllocationDecision(
@@ -184,7 +202,13 @@ def _close(assignment: OfficerAssignment, *, on: date, by: User, reason: str) ->
 
 @transaction.atomic
 def case_allocate(
-    *, by: User, case: Case, team: Team | None, responsible_officer: User | None, on: date | None = None
+    *,
+    by: User,
+    case: Case,
+    team: Team | None,
+    responsible_officer: User | None,
+    on: date | None = None,
+    oversight_note: str = "",
 ) -> Case:
     """Allocate a case waiting after sentence to a team and responsible officer.
 
@@ -193,6 +217,10 @@ def case_allocate(
     inactive, of the wrong provider type, or in another region; the officer is inactive, not a responsible
     officer, or not in that team. Publishes events.ALLOCATED (stops NPS SL002; opens the first appointment
     clock for community sentences).
+
+    A high or very high risk of serious harm case needs the manager's management oversight note
+    (`oversight_note`, shared/DOMAIN.md section 8), kept as a ManagementOversightNote; for other cases a note,
+    when given, is kept too.
     """
     on = on or timezone.localdate()
     case = _lock(case)
@@ -217,6 +245,14 @@ def case_allocate(
                 f"{team.name} is in {team.provider.region}, not {case.provider.region}: allocate to a team in the "
                 "region where the case was sentenced."
             )
+    high_risk, note = decision.high_risk, ""
+    if high_risk or (oversight_note or "").strip():
+        try:
+            note = clean_oversight_note(
+                oversight_note, required_because="this case is high or very high risk of serious harm"
+            )
+        except ValidationError as error:
+            errors.update({field: messages[0] for field, messages in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
 
@@ -239,6 +275,17 @@ def case_allocate(
         assigned_by=by,
     )
     save_with_history(assignment, by=by, reason="Allocated after sentence")
+    if note:
+        kinds = ManagementOversightNote.Kind
+        oversight_note_add(
+            by=by,
+            case=case,
+            note=note,
+            kind=kinds.HIGH_RISK_ALLOCATION if high_risk else kinds.CASE_REVIEW,
+            on=on,
+            subject=f"sentence:{sentence.pk}",
+            check_permission=False,
+        )
     events.publish(
         events.ALLOCATED,
         case=case,

@@ -7,13 +7,14 @@ import random
 import secrets
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Provider, Team, User
 from cases import events
-from cases.models import AccessRecord, Address, Case, OfficerAssignment, Person, PersonAccessLimit
+from cases.models import AccessRecord, Address, Case, OfficerAssignment, Person, PersonAccessLimit, Sentence
+from cases.rules import can_end_case
 from config.history import save_with_history
 
 CRN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O or Q: easily misread as 1, 0 and O on paper
@@ -190,15 +191,65 @@ def case_create(
     return case
 
 
+# How each termination outcome leaves the case's current sentence.
+_SENTENCE_STATUS_ON_TERMINATION = {
+    Case.TerminationOutcome.COMPLETED_POSITIVELY: Sentence.Status.COMPLETED,
+    Case.TerminationOutcome.REVOKED: Sentence.Status.REVOKED,
+    Case.TerminationOutcome.BREACHED_AND_RESENTENCED: Sentence.Status.REVOKED,
+    Case.TerminationOutcome.DIED: Sentence.Status.COMPLETED,
+    Case.TerminationOutcome.TRANSFERRED_OUT: Sentence.Status.COMPLETED,
+}
+
+
 @transaction.atomic
-def case_end(*, by: User, case: Case, end_date: date) -> Case:
-    """End a case. Publishes events.CASE_ENDED, which cancels its open clocks and closes their alerts."""
+def case_end(*, by: User, case: Case, end_date: date, outcome: str, notes: str = "") -> Case:
+    """End a case, recording how supervision ended (the termination outcome).
+
+    The outcome makes the completion measures real: CRC SL007 (completion recorded), CRC SL008 / NPS SL018
+    (community sentence completed positively) and CRC SL009a / NPS SL019 (licence or post-sentence supervision
+    completed positively). The current sentence becomes completed, or revoked when the court revoked it or
+    re-sentenced after breach. Publishes events.CASE_ENDED, which cancels open clocks and closes their alerts.
+    Refused, writing nothing: `by` is neither the case's responsible officer nor a manager (or an administrator
+    with a team) of the provider holding it (cases.rules.can_end_case); the case has already ended; no outcome or
+    an unknown one; the end date before the case started, before the sentence, or in the future; "transferred
+    out" without saying where to.
+    """
     case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=case.pk)
+    if not can_end_case(by, case):
+        raise ValidationError(
+            {NON_FIELD_ERRORS: f"Only the responsible officer or a manager of {case.provider.name} can end this case."}
+        )
     if case.status == Case.Status.ENDED:
         raise ValidationError({"status": "This case has already ended."})
+    errors = {}
+    notes = (notes or "").strip()
+    if not outcome:
+        errors["outcome"] = "Select how the case ended."
+    elif outcome not in Case.TerminationOutcome.values:
+        errors["outcome"] = "Select how the case ended from the list."
+    elif outcome == Case.TerminationOutcome.TRANSFERRED_OUT and not notes:
+        errors["notes"] = "Say where the case was transferred to."
+    sentence = Sentence.objects.select_for_update().filter(case=case, status=Sentence.Status.CURRENT).first()
+    if end_date is None:
+        errors["end_date"] = "Enter the date the case ended."
+    elif end_date > timezone.localdate():
+        errors["end_date"] = "The date the case ended cannot be in the future."
+    elif end_date < case.start_date:
+        errors["end_date"] = f"The case cannot end before it started on {case.start_date:%-d %B %Y}."
+    elif sentence is not None and end_date < sentence.sentence_date:
+        errors["end_date"] = f"The case cannot end before the sentence on {sentence.sentence_date:%-d %B %Y}."
+    if errors:
+        raise ValidationError(errors)
     case.status = Case.Status.ENDED
     case.end_date = end_date
-    save_with_history(case, by=by, reason="Case ended")
+    case.termination_outcome = outcome
+    case.termination_notes = notes
+    case.ended_by = by
+    label = Case.TerminationOutcome(outcome).label
+    save_with_history(case, by=by, reason=f"Case ended: {label.lower()}")
+    if sentence is not None:
+        sentence.status = _SENTENCE_STATUS_ON_TERMINATION[outcome]
+        save_with_history(sentence, by=by, reason=f"Case ended: {label.lower()}")
     for assignment in OfficerAssignment.objects.select_for_update().filter(case=case, end_date__isnull=True):
         assignment.end_date = max(end_date, assignment.start_date)
         save_with_history(assignment, by=by, reason="Case ended")

@@ -172,7 +172,11 @@ def case_allocate(request, pk: int):
 
     def save(data):
         services.case_allocate(
-            by=request.user, case=case, team=data["team"], responsible_officer=data["responsible_officer"]
+            by=request.user,
+            case=case,
+            team=data["team"],
+            responsible_officer=data["responsible_officer"],
+            oversight_note=data["oversight_note"],
         )
 
     return _team_and_officer_page(

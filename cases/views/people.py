@@ -7,9 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cases import selectors, services
+from cases import rules, selectors, services
 from cases.forms import ContactDetailsForm, SearchForm
 from cases.history import case_history, person_history
+from cases.models import Case
+from cases.views.ending import ended_summary
 from enforcement.selectors.compliance import compliance_panels
 from risk import selectors as risk_selectors
 
@@ -175,7 +177,18 @@ def case_detail(request, pk: int):
     case = selectors.case_get_for_user(user=request.user, case_id=pk)
     if case.has_access_limits:
         services.access_record_write(person=case.person, user=request.user, path=request.path)
-    return render(request, "cases/case_detail.html", {"case": case, "person": case.person, "tab": "summary"})
+    is_open = case.status in Case.OPEN_STATUSES
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "tab": "summary",
+            "can_end": is_open and rules.can_end_case(request.user, case),
+            "ended_summary": ended_summary(case) if case.status == Case.Status.ENDED else "",
+        },
+    )
 
 
 def case_history_view(request, pk: int):

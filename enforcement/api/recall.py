@@ -5,6 +5,9 @@
   a failure to comply is decided as recall action).
 - POST `recalls/<id>/<step>/` takes a step: `submit/`, `review/`, `countersign/`, `decline-countersignature/`,
   `send/`, `return-to-custody/`, `documents-supplied/`, `withdraw/` (enforcement.services.recall).
+- POST `recalls/<id>/record-information-request/` records that public protection casework (or the court) asked for
+  more information about a recall sent to it, and POST `recalls/<id>/answer-information-request/` the answer (CRC
+  SL017); each recall lists its `information_requests`, oldest first.
 
 A case or recall the caller may not see is answered like an unknown one (404), after the body has been validated;
 someone who may see it but may not take the step gets 403. A step the recall's status does not allow, and the
@@ -12,6 +15,7 @@ service's other ValidationErrors, become 400 `{"detail": ..., "errors": {field: 
 """
 
 import django_filters
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,7 +29,7 @@ from cases.api.people import StaffSummarySerializer
 from cases.models import Sentence
 from config.api import validated_data
 from enforcement import rules
-from enforcement.models import Recall, RecallRecommendation, RecallStatus
+from enforcement.models import Recall, RecallInformationRequest, RecallRecommendation, RecallStatus
 from enforcement.selectors import recall as selectors
 from enforcement.services import recall as services
 from risk.api import BAD_REQUEST, NOT_FOUND, ErrorSerializer
@@ -34,6 +38,7 @@ SCOPE = "A case or recall you may not see is answered like an unknown one: 404."
 BIG_ID = 2**63 - 1
 Status = RecallStatus
 Recommendation = RecallRecommendation
+Source = RecallInformationRequest.Source
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="You may see the recall but not take this step.")
 
 
@@ -60,6 +65,15 @@ class StepField(serializers.CharField):
     pass
 
 
+@extend_schema_field({"type": "string", "enum": Source.values}, component_name="RecallInformationSource")
+class SourceField(serializers.ChoiceField):
+    """ppcs (public protection casework), court or other."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": services.CHOOSE_SOURCE})
+        super().__init__(choices=Source.choices, **kwargs)
+
+
 @extend_schema_field({"type": "string", "enum": Status.values}, component_name="RecallStatus")
 class RecallStatusFilter(django_filters.ChoiceFilter):
     def __init__(self, **kwargs):
@@ -75,6 +89,30 @@ class RecallLicenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Sentence
         fields = ["id", "disposal", "sentence_date", "length_months", "released_on", "licence_end_date"]
+        read_only_fields = fields
+
+
+class RecallInformationRequestSerializer(serializers.ModelSerializer):
+    source = SourceField(read_only=True)
+    recorded_by = StaffSummarySerializer(read_only=True)
+    answered_on = serializers.DateField(read_only=True, allow_null=True, help_text="Null until answered.")
+    answer = serializers.CharField(read_only=True, help_text="What was sent in reply: '' until answered.")
+    answered_by = StaffSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RecallInformationRequest
+        fields = [
+            "id",
+            "source",
+            "requested_on",
+            "message",
+            "recorded_by",
+            "recorded_at",
+            "answered_on",
+            "answer",
+            "answered_by",
+            "answered_at",
+        ]
         read_only_fields = fields
 
 
@@ -110,6 +148,12 @@ class RecallSerializer(serializers.ModelSerializer):
         "blank lines), else ''.",
     )
     steps_allowed = serializers.SerializerMethodField(help_text="The steps you may take on the recall now.")
+    information_requests = RecallInformationRequestSerializer(
+        many=True,
+        read_only=True,
+        help_text="Requests for more information about the recall once sent to public protection casework (CRC "
+        "SL017), oldest first.",
+    )
 
     class Meta:
         model = Recall
@@ -144,6 +188,7 @@ class RecallSerializer(serializers.ModelSerializer):
             "initiated_by",
             "created_at",
             "steps_allowed",
+            "information_requests",
         ]
         read_only_fields = fields
 
@@ -224,6 +269,29 @@ class RecallWithdrawSerializer(serializers.Serializer):
     reason = _text("Why the recall is withdrawn: required.", limit=services.NOTE_MAX_LENGTH, label="The reason")
 
 
+class RecallInformationRequestCreateSerializer(serializers.Serializer):
+    source = SourceField(required=False, allow_blank=True, help_text="Who asked: required.")
+    requested_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day they asked: required; not in the future nor before the recall was sent.",
+    )
+    message = _text("What they asked for: required.", limit=services.NOTE_MAX_LENGTH, label="The message")
+
+
+class RecallInformationAnswerSerializer(serializers.Serializer):
+    request = serializers.IntegerField(
+        min_value=1, max_value=BIG_ID, help_text="The id of the recall's request for more information."
+    )
+    answered_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The day the answer was sent: required; not before the request."
+    )
+    answer = _text("What was sent in reply: required.", limit=services.NOTE_MAX_LENGTH, label="The answer")
+
+
+NO_SUCH_REQUEST = "This recall has no request for more information with this id."
+
+
 class RecallFilter(django_filters.FilterSet):
     status = RecallStatusFilter()
     case = django_filters.NumberFilter(field_name="case_id", min_value=1, max_value=BIG_ID)
@@ -275,7 +343,14 @@ class RecallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = RecallFilter
 
     def get_queryset(self):
-        return selectors.recalls_visible_to(self.request.user).order_by("-aware_on", "-pk")
+        requests = RecallInformationRequest.objects.select_related("recorded_by", "answered_by").order_by(
+            "requested_on", "pk"
+        )
+        return (
+            selectors.recalls_visible_to(self.request.user)
+            .prefetch_related(Prefetch("information_requests", queryset=requests))
+            .order_by("-aware_on", "-pk")
+        )
 
     def retrieve(self, request, *args, **kwargs):
         recall = self._recall(kwargs)
@@ -460,6 +535,52 @@ class RecallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 by=request.user, recall=recall, reason=data.get("reason", "")
             ),
         )
+
+    @_step(
+        "record_information_request",
+        summary="Record a request for more information",
+        description="Public protection casework, the court or someone else asked for more information about the "
+        "recall (it counts against CRC SL017). Once the recall has been sent to public protection casework, by the "
+        "officer or a manager of the case's team; not dated before it was sent.",
+        request=RecallInformationRequestCreateSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="record-information-request")
+    def record_information_request(self, request, *args, **kwargs):
+        data = validated_data(request, RecallInformationRequestCreateSerializer)
+        recall = self._recall(kwargs)
+        if not rules.can_decide(request.user, recall.case):
+            raise PermissionDenied(services.ONLY_OFFICER_OR_MANAGER.format(action=services.RECORD_REQUEST_ACTION))
+        services.recall_record_information_request(
+            by=request.user,
+            recall=recall,
+            requested_on=data.get("requested_on"),
+            source=data.get("source", ""),
+            message=data.get("message", ""),
+        )
+        return self._respond(recall)
+
+    @_step(
+        "answer_information_request",
+        summary="Record the answer to a request for more information",
+        description="What was sent in reply and when (not before the request); once per request.",
+        request=RecallInformationAnswerSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="answer-information-request")
+    def answer_information_request(self, request, *args, **kwargs):
+        data = validated_data(request, RecallInformationAnswerSerializer)
+        recall = self._recall(kwargs)
+        if not rules.can_decide(request.user, recall.case):
+            raise PermissionDenied(services.ONLY_OFFICER_OR_MANAGER.format(action=services.ANSWER_REQUEST_ACTION))
+        info_request = recall.information_requests.filter(pk=data["request"]).first()
+        if info_request is None:
+            raise serializers.ValidationError({"request": [NO_SUCH_REQUEST]})
+        services.recall_answer_information_request(
+            by=request.user,
+            request=info_request,
+            answered_on=data.get("answered_on"),
+            answer=data.get("answer", ""),
+        )
+        return self._respond(recall)
 
 
 def register(router) -> None:

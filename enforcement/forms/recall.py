@@ -5,14 +5,16 @@ not a real date), it adds the service's words for the answers missing too."""
 
 from django import forms
 
-from enforcement.models import RecallRecommendation
+from enforcement.models import RecallInformationRequest, RecallRecommendation
 from enforcement.services import recall as services
 from risk.forms import GovukDateField, GovukRadioSelect, add_service_errors
 
 __all__ = [
+    "AnswerForm",
     "ConsiderForm",
     "CountersignForm",
     "DateForm",
+    "InformationRequestForm",
     "ReviewForm",
     "SubmitForm",
     "WithdrawForm",
@@ -179,3 +181,35 @@ class WithdrawForm(ServiceRulesForm):
     REQUIRED = {"reason": services.WITHDRAW_REASON_MISSING}
 
     reason = _text("Why is the recall withdrawn?", limit=services.NOTE_MAX_LENGTH, what="The reason")
+
+
+class InformationRequestForm(ServiceRulesForm):
+    """Public protection casework (or the court) asked for more information about the recall."""
+
+    REQUIRED = {"source": services.CHOOSE_SOURCE, "message": services.REQUEST_MESSAGE_MISSING}
+
+    source = forms.ChoiceField(
+        label="Who asked for more information?",
+        choices=RecallInformationRequest.Source.choices,
+        required=False,
+        widget=GovukRadioSelect,
+        error_messages={"invalid_choice": services.CHOOSE_SOURCE},
+    )
+    requested_on = GovukDateField(
+        name="Date more information was asked for", label="When did they ask?", help_text=DATE_HINT
+    )
+    message = _text(
+        "What did they ask for?",
+        help_text="For example a missing licence copy, the police report, or the reasons in more detail.",
+        limit=services.NOTE_MAX_LENGTH,
+        what="The message",
+    )
+
+
+class AnswerForm(ServiceRulesForm):
+    """What was sent in reply to a request for more information."""
+
+    REQUIRED = {"answer": services.ANSWER_MISSING}
+
+    answered_on = GovukDateField(name="Date of the answer", label="When was the answer sent?", help_text=DATE_HINT)
+    answer = _text("What was sent in reply?", limit=services.NOTE_MAX_LENGTH, what="The answer")

@@ -10,7 +10,7 @@ from enforcement.models.breach import (
     HearingOutcome,
 )
 from enforcement.models.compliance import ComplianceFailure, EnforcementDecision, WarningLetter
-from enforcement.models.recall import Recall, RecallRecommendation, RecallStatus
+from enforcement.models.recall import Recall, RecallInformationRequest, RecallRecommendation, RecallStatus
 
 __all__ = [
     "Breach",
@@ -22,6 +22,7 @@ __all__ = [
     "EnforcementDecision",
     "HearingOutcome",
     "Recall",
+    "RecallInformationRequest",
     "RecallRecommendation",
     "RecallStatus",
     "WarningLetter",

@@ -273,3 +273,61 @@ class Recall(models.Model):
     @transition(field=status, source=list(WITHDRAWABLE_RECALL_STATUSES), target=RecallStatus.WITHDRAWN)
     def withdraw(self):
         """Withdrawn at any step before the return to custody."""
+
+
+class RecallInformationRequest(models.Model):
+    """Public protection casework (or the court) asking for more information about a recall it was sent: the recall
+    was not made without being asked for more (CRC SL017). Recorded by the officer or a manager once the recall has
+    gone to public protection casework, and answered once (enforcement.services.recall). That the request is not dated
+    before the recall was sent is checked there: a check constraint cannot read the recall's row."""
+
+    class Source(models.TextChoices):
+        PPCS = "ppcs", "Public protection casework"
+        COURT = "court", "The court"
+        OTHER = "other", "Someone else"
+
+    recall = models.ForeignKey(Recall, on_delete=models.PROTECT, related_name="information_requests")
+    source = models.CharField(max_length=20, choices=Source.choices, help_text="Who asked for more information.")
+    requested_on = models.DateField(help_text="The day more information was asked for.")
+    message = models.TextField(help_text="What was asked for.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    answered_on = models.DateField(null=True, blank=True)
+    answer = models.TextField(blank=True, help_text="What was sent in reply.")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        indexes = [models.Index(fields=["recall", "requested_on"], name="recall_info_request_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["ppcs", "court", "other"]), name="recall_info_request_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(message=""),
+                name="recall_info_request_has_message",
+                violation_error_message="Say what more information was asked for.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True, answer="", answered_by__isnull=True, answered_at__isnull=True)
+                | Q(answered_on__isnull=False, answered_by__isnull=False, answered_at__isnull=False) & ~Q(answer=""),
+                name="recall_info_request_answered_together",
+                violation_error_message="An answer needs its date and what was sent.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("requested_on")),
+                name="recall_info_request_answered_after_request",
+                violation_error_message="The answer cannot come before the request.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"More information asked for on {self.requested_on:%-d %B %Y}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_on is not None

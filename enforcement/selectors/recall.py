@@ -1,9 +1,11 @@
 """Reads for recall: who sees which recalls, the lists of recalls in progress and waiting for countersignature, and
-each recall's timeline (from its history rows: who did each step, when, and what they said).
+each recall's timeline (from its history rows: who did each step, when, and what they said, with the requests for
+more information about it and their answers).
 
 Scoped through cases.selectors.cases_visible_to: a recall on a case the user may not see is never returned (one asked
 for by id is Http404); court users and unpaid work supervisors see none. Every read here is one query however many
-recalls or steps there are.
+recalls or steps there are; a recall's requests for more information are one more, and none before it was sent to
+public protection casework (no request can exist before then).
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import PersonAccessLimit
 from cases.selectors import cases_visible_to
-from enforcement.models import Recall, RecallStatus
+from enforcement.models import Recall, RecallInformationRequest, RecallStatus
 from enforcement.models.recall import OPEN_RECALL_STATUSES
 
 Status = RecallStatus
@@ -122,8 +124,43 @@ def _note(row, previous) -> str:
     return ""
 
 
-def recall_timeline(recall: Recall) -> list[TimelineEntry]:
-    """Every step of the recall, oldest first, from its history (one query)."""
+def information_requests_for(recall: Recall) -> list[RecallInformationRequest]:
+    """The recall's requests for more information, oldest first, with who recorded and answered them: one query, or
+    none for a recall never sent to public protection casework (a request is only recorded once it was)."""
+    if recall.sent_to_ppcs_on is None:
+        return []
+    # Through the recall's related manager, so each request knows its recall without another query.
+    return list(recall.information_requests.select_related("recorded_by", "answered_by").order_by("requested_on", "pk"))
+
+
+def _request_entries(requests: list[RecallInformationRequest]) -> list[TimelineEntry]:
+    entries = []
+    for request in requests:
+        entries.append(
+            TimelineEntry(
+                what=f"More information asked for by {request.get_source_display().lower()}",
+                on=request.requested_on,
+                by=request.recorded_by,
+                recorded_at=request.recorded_at,
+                note=request.message,
+            )
+        )
+        if request.answered_on is not None:
+            entries.append(
+                TimelineEntry(
+                    what="Request for more information answered",
+                    on=request.answered_on,
+                    by=request.answered_by,
+                    recorded_at=request.answered_at,
+                    note=request.answer,
+                )
+            )
+    return entries
+
+
+def recall_timeline(recall: Recall, requests: list[RecallInformationRequest] | None = None) -> list[TimelineEntry]:
+    """Every step of the recall, oldest first, from its history (one query); with `requests` (read by
+    information_requests_for), each request for more information and its answer too, in the order recorded."""
     rows = list(recall.history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
     previous = None
@@ -141,6 +178,8 @@ def recall_timeline(recall: Recall) -> list[TimelineEntry]:
             )
         )
         previous = row
+    if requests:
+        entries = sorted([*entries, *_request_entries(requests)], key=lambda entry: entry.recorded_at)
     return entries
 
 

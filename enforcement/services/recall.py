@@ -18,6 +18,10 @@ what comes next. A refusal changes nothing.
 - recall_send_to_ppcs, recall_record_return_to_custody (starts NPS SL024: the recall documents within 10 working
   days), recall_record_documents_supplied (stops it), recall_withdraw (any step before the return to custody; its
   clocks no longer apply).
+- recall_record_information_request / recall_answer_information_request: public protection casework (or the court)
+  asking for more information about a recall sent to it, and the answer (CRC SL017: recalls made without being asked
+  for more). Recorded by the officer or a manager of the case's team once the recall has been sent, never dated before
+  it was sent; answered once, never before the request.
 
 Fixed-term recall is open to children (for 14 days rather than 28: Recall.fixed_term_days); a detention and
 training order is never recalled, it is breached in the youth court (enforcement.services.compliance.is_licence).
@@ -34,10 +38,11 @@ from django_fsm import can_proceed
 
 from accounts.models import User
 from cases import events
-from cases.models import Case, Disposal, Sentence
+from cases.models import Case, Disposal, ManagementOversightNote, Sentence
+from cases.services.oversight import oversight_note_add
 from config.history import save_with_history
 from enforcement import rules
-from enforcement.models import ComplianceFailure, Recall, RecallRecommendation, RecallStatus
+from enforcement.models import ComplianceFailure, Recall, RecallInformationRequest, RecallRecommendation, RecallStatus
 from enforcement.models.compliance import EnforcementDecision
 from enforcement.models.recall import OPEN_RECALL_STATUSES
 from enforcement.services.compliance import address_lines, is_licence
@@ -480,6 +485,19 @@ def recall_review(
     else:
         _transition(recall, "recommend_recall")
         save_with_history(recall, by=by, reason=f"Recommended: {Recommendation(recommendation).label.lower()}")
+    # The manager's decision is the management oversight the inspectorate looks for (shared/DOMAIN.md section 6):
+    # kept on the case as a note, from the rationale and the alternatives considered.
+    oversight_note_add(
+        by=by,
+        case=recall.case,
+        kind=ManagementOversightNote.Kind.RECALL_DECISION,
+        note=(
+            f"{Recommendation(recommendation).label}. {rationale}\n\nAlternatives considered: {alternatives_considered}"
+        ),
+        on=on,
+        subject=f"recall:{recall.pk}",
+        check_permission=False,
+    )
     _publish(events.RECALL_RECOMMENDED, recall, on=on, by=by)
     return recall
 
@@ -640,3 +658,112 @@ def recall_withdraw(*, by: User, recall: Recall, reason: str) -> Recall:
     save_with_history(recall, by=by, reason="Withdrawn")
     _publish(events.RECALL_WITHDRAWN, recall, on=timezone.localdate(), by=by)
     return recall
+
+
+# Requests for more information (CRC SL017) ---------------------------------------------------------------------------
+
+Source = RecallInformationRequest.Source
+# Once the recall has gone to public protection casework: while it waits for the return to custody, and after.
+INFORMATION_REQUEST_STATUSES = (Status.SENT_TO_PPCS, Status.RETURNED_TO_CUSTODY, Status.DOCUMENTS_SUPPLIED)
+RECORD_REQUEST_ACTION = "record a request for more information"
+ANSWER_REQUEST_ACTION = "record the answer to a request for more information"
+REQUEST_NOT_SENT = (
+    "You cannot record a request for more information: the recall is at “{status}”. A request is recorded once the "
+    "recall has been sent to public protection casework."
+)
+REQUEST_ANSWERED = "This request was answered on {day}: the answer cannot be recorded again."
+CHOOSE_SOURCE = "Choose who asked for more information: public protection casework, the court or someone else."
+REQUEST_MESSAGE_MISSING = "Say what more information was asked for."
+ANSWER_MISSING = "Say what was sent in reply."
+
+
+def information_request_refusal(user: User, recall: Recall) -> str | None:
+    """Why `user` may not record a request for more information on the recall now, or None: the responsible officer
+    or a manager of the case's team, once the recall has been sent to public protection casework."""
+    if not _officer_or_manager(user, recall.case):
+        return ONLY_OFFICER_OR_MANAGER.format(action=RECORD_REQUEST_ACTION)
+    if recall.status not in INFORMATION_REQUEST_STATUSES:
+        return REQUEST_NOT_SENT.format(status=Status(recall.status).label.lower())
+    return None
+
+
+def answer_refusal(user: User, request: RecallInformationRequest) -> str | None:
+    """Why `user` may not record the answer to the request now, or None: the same people, once per request."""
+    if not _officer_or_manager(user, request.recall.case):
+        return ONLY_OFFICER_OR_MANAGER.format(action=ANSWER_REQUEST_ACTION)
+    if request.answered_on is not None:
+        return REQUEST_ANSWERED.format(day=_day(request.answered_on))
+    return None
+
+
+@transaction.atomic
+def recall_record_information_request(
+    *, by: User, recall: Recall, requested_on: date | None, source: str, message: str
+) -> RecallInformationRequest:
+    """Public protection casework, the court or someone else asked for more information about the recall on
+    `requested_on` (not in the future, not before the recall was sent): the recall counts against CRC SL017."""
+    recall = _locked(recall)
+    refusal = information_request_refusal(by, recall)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    errors: dict[str, list[str]] = {}
+    source = (source or "").strip()
+    if source not in Source.values:
+        errors["source"] = [CHOOSE_SOURCE]
+    message = _collect(
+        errors, lambda: _clean_text(message, field="message", label="The message", limit=NOTE_MAX_LENGTH)
+    )
+    if not message and "message" not in errors:
+        errors["message"] = [REQUEST_MESSAGE_MISSING]
+    requested_on = _collect(
+        errors,
+        lambda: _check_day(
+            requested_on,
+            field="requested_on",
+            label="The date more information was asked for",
+            not_before=recall.sent_to_ppcs_on,
+            not_before_label="the recall was sent to public protection casework",
+        ),
+    )
+    if errors:
+        raise ValidationError(errors)
+    request = RecallInformationRequest(
+        recall=recall, source=source, requested_on=requested_on, message=message, recorded_by=by
+    )
+    return save_with_history(request, by=by, reason=f"More information asked for by {Source(source).label.lower()}")
+
+
+@transaction.atomic
+def recall_answer_information_request(
+    *, by: User, request: RecallInformationRequest, answered_on: date | None, answer: str
+) -> RecallInformationRequest:
+    """What was sent in reply, and when (not in the future, not before the request). Once per request."""
+    request = (
+        RecallInformationRequest.objects.select_for_update(of=("self",))
+        .select_related("recall__case__provider", "recall__case__team")
+        .get(pk=request.pk)
+    )
+    refusal = answer_refusal(by, request)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    errors: dict[str, list[str]] = {}
+    answer = _collect(errors, lambda: _clean_text(answer, field="answer", label="The answer", limit=NOTE_MAX_LENGTH))
+    if not answer and "answer" not in errors:
+        errors["answer"] = [ANSWER_MISSING]
+    answered_on = _collect(
+        errors,
+        lambda: _check_day(
+            answered_on,
+            field="answered_on",
+            label="The date of the answer",
+            not_before=request.requested_on,
+            not_before_label="the request",
+        ),
+    )
+    if errors:
+        raise ValidationError(errors)
+    request.answer = answer
+    request.answered_on = answered_on
+    request.answered_by = by
+    request.answered_at = timezone.now()
+    return save_with_history(request, by=by, reason="Answer to the request for more information recorded")

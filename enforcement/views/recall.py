@@ -1,5 +1,6 @@
 """Pages for recall (shared/DOMAIN.md section 6): the recall with its timeline and the steps the user may take, a
-page per step, the recall document (PDF, once countersigned), the no-recall letter, and the recalls lists.
+page per step, the requests for more information about a recall sent to public protection casework and their
+answers (CRC SL017), the recall document (PDF, once countersigned), the no-recall letter, and the recalls lists.
 
 Thin: parse, call a selector or service, render. Recalls and cases are found through the scoped selectors, so
 anything outside the user's scope is "not found" (404). A step the user may not take, or one the recall's status
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,10 +25,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from cases import selectors as case_selectors
 from cases import services as case_services
+from enforcement import rules
 from enforcement.forms.recall import (
+    AnswerForm,
     ConsiderForm,
     CountersignForm,
     DateForm,
+    InformationRequestForm,
     ReviewForm,
     SubmitForm,
     WithdrawForm,
@@ -127,6 +131,7 @@ def recall_detail(request, recall_id: int):
     the steps the user may take now."""
     recall = _recall_for(request, recall_id)
     steps = services.steps_allowed(request.user, recall)
+    information_requests = selectors.information_requests_for(recall)
     return render(
         request,
         "enforcement/recall/recall.html",
@@ -134,7 +139,10 @@ def recall_detail(request, recall_id: int):
             **_frame(recall),
             "sentence": recall.sentence,
             "licence": _licence(recall),
-            "timeline": selectors.recall_timeline(recall),
+            "timeline": selectors.recall_timeline(recall, information_requests),
+            "information_requests": information_requests,
+            "may_record_request": services.information_request_refusal(request.user, recall) is None,
+            "may_answer": rules.can_decide(request.user, recall.case),
             "declined": selectors.declined_review(recall),
             "suitability": suitability_rows(recall),
             "steps": steps,
@@ -367,6 +375,84 @@ def _step_view(page_name: str):
     return view
 
 
+# Requests for more information (CRC SL017) ---------------------------------------------------------------------------
+
+
+def _request_rows(info_request) -> list[tuple[str, str]]:
+    return [
+        ("Asked by", info_request.get_source_display()),
+        ("Asked on", f"{info_request.requested_on:%-d %B %Y}"),
+        ("What they asked for", info_request.message),
+    ]
+
+
+def _form_page(request, recall: Recall, form, *, heading: str, button: str, intro: str = "", rows=()):
+    return render(
+        request,
+        "includes/form_page.html",
+        {**_frame(recall), "form": form, "heading": heading, "button": button, "intro": intro, "rows": list(rows)},
+        status=BAD_REQUEST if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recall_information_request(request, recall_id: int):
+    """Record that public protection casework (or the court) asked for more information about the recall."""
+    recall = _recall_for(request, recall_id)
+    refusal = services.information_request_refusal(request.user, recall)
+    if refusal is not None:
+        return _refused(request, recall, title=f"You cannot {services.RECORD_REQUEST_ACTION}", message=refusal)
+    form = InformationRequestForm(
+        request.POST if request.method == "POST" else None, initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recall_record_information_request(by=request.user, recall=recall, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Request for more information recorded. Record the answer once it is sent.")
+            return redirect(_recall_url(recall))
+    return _form_page(
+        request,
+        recall,
+        form,
+        heading="Record a request for more information",
+        button="Record the request",
+        intro="When public protection casework or the court cannot act on the recall as sent and asks for more. "
+        "Recalls made without being asked for more are measured (CRC SL017).",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recall_information_answer(request, recall_id: int, request_id: int):
+    """Record what was sent in reply to a request for more information."""
+    recall = _recall_for(request, recall_id)
+    info_request = recall.information_requests.filter(pk=request_id).first()
+    if info_request is None:
+        raise Http404("No such request for more information")
+    refusal = services.answer_refusal(request.user, info_request)
+    if refusal is not None:
+        return _refused(request, recall, title=f"You cannot {services.ANSWER_REQUEST_ACTION}", message=refusal)
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial={"answered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recall_answer_information_request(by=request.user, request=info_request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Answer recorded.")
+            return redirect(_recall_url(recall))
+    return _form_page(
+        request,
+        recall,
+        form,
+        heading="Record the answer",
+        button="Record the answer",
+        rows=_request_rows(info_request),
+    )
+
+
 # Documents -----------------------------------------------------------------------------------------------------------
 
 
@@ -459,6 +545,16 @@ urlpatterns = [
     path("recalls/<int:recall_id>/custody/", _step_view("custody"), name="recall_custody"),
     path("recalls/<int:recall_id>/documents/", _step_view("documents"), name="recall_documents"),
     path("recalls/<int:recall_id>/withdraw/", _step_view("withdraw"), name="recall_withdraw"),
+    path(
+        "recalls/<int:recall_id>/information-requests/new/",
+        recall_information_request,
+        name="recall_information_request",
+    ),
+    path(
+        "recalls/<int:recall_id>/information-requests/<int:request_id>/answer/",
+        recall_information_answer,
+        name="recall_information_answer",
+    ),
     path("recalls/<int:recall_id>/document.pdf", recall_document, name="recall_document"),
     path("recalls/<int:recall_id>/letter/", no_recall_letter, name="no_recall_letter"),
 ]

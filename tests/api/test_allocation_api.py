@@ -126,7 +126,11 @@ class TestAllocate:
 
         response = client_for(org.manager).post(
             self._url(case),
-            {"team": org.team_b.pk, "responsible_officer": org.other_provider_officer.pk},
+            {
+                "team": org.team_b.pk,
+                "responsible_officer": org.other_provider_officer.pk,
+                "oversight_note": "High risk: the NPS must hold this case.",
+            },
             content_type="application/json",
         )
 

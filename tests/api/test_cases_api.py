@@ -25,6 +25,8 @@ def test_case_detail(org, client_for):
         "provider": "NPS North West",
         "team": "Manchester North",
         "responsible_officer": {"id": org.officer.pk, "name": "Olivia Okafor"},
+        "termination_outcome": "",
+        "termination_notes": "",
     }
 
 

@@ -217,7 +217,13 @@ class TestAllocatePage:
         client = client_for(org.manager)
 
         response = client.post(
-            _allocate_url(case), {"team": org.team_a.pk, "responsible_officer": org.officer.pk}, follow=True
+            _allocate_url(case),
+            {
+                "team": org.team_a.pk,
+                "responsible_officer": org.officer.pk,
+                "oversight_note": "High risk: allocated to an experienced officer; review in supervision.",
+            },
+            follow=True,
         )
 
         assert response.redirect_chain == [(reverse("cases:case", args=[case.pk]), 302)]

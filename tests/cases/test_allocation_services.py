@@ -28,6 +28,8 @@ youth = setup.youth
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 ON = date(2026, 11, 3)
+# The management oversight note a high or very high RoSH case needs to be allocated.
+NOTE = "Read the report and the RoSH assessment. Allocated to an experienced officer; review in supervision."
 
 
 def _snapshot(case):
@@ -44,7 +46,11 @@ def _snapshot(case):
 
 
 def _refused(case, **kwargs) -> dict:
-    """Call case_allocate expecting a refusal; assert nothing changed; return the error's message dict."""
+    """Call case_allocate expecting a refusal; assert nothing changed; return the error's message dict.
+
+    The management oversight note is given (NOTE) unless the test passes its own, so that each test sees only
+    the refusal it is about (tests/cases/test_allocation_oversight_note.py tests the note itself)."""
+    kwargs.setdefault("oversight_note", NOTE)
     before = _snapshot(case)
     with pytest.raises(ValidationError) as caught:
         case_allocate(case=case, **kwargs)
@@ -92,7 +98,9 @@ class TestEffects:
     def test_history_records_who_allocated(self, org):
         case = waiting_case(org.nps, rosh=HIGH)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON, oversight_note=NOTE
+        )
 
         latest = case.history.order_by("-history_id").first()
         assert (latest.history_user, latest.status, latest.history_change_reason) == (
@@ -106,7 +114,14 @@ class TestEffects:
     def test_high_risk_or_mappa_stays_with_the_nps(self, org, rosh, mappa):
         case = waiting_case(org.nps, rosh=rosh, mappa=mappa)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a2, responsible_officer=org.other_team_officer, on=ON)
+        case_allocate(
+            by=org.manager,
+            case=case,
+            team=org.team_a2,
+            responsible_officer=org.other_team_officer,
+            on=ON,
+            oversight_note=NOTE,
+        )
 
         case.refresh_from_db()
         assert (case.provider, case.team, case.responsible_officer) == (org.nps, org.team_a2, org.other_team_officer)
@@ -123,14 +138,16 @@ class TestEffects:
         administrator = factories.AdministratorFactory(team=org.team_a)
         case = waiting_case(org.nps, rosh=HIGH)
 
-        case_allocate(by=administrator, case=case, team=org.team_a, responsible_officer=org.officer, on=ON)
+        case_allocate(
+            by=administrator, case=case, team=org.team_a, responsible_officer=org.officer, on=ON, oversight_note=NOTE
+        )
 
         assert OfficerAssignment.objects.get(case=case).assigned_by == administrator
 
     def test_allocation_date_defaults_to_today(self, org):
         case = waiting_case(org.nps, rosh=HIGH)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer)
+        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, oversight_note=NOTE)
 
         assert OfficerAssignment.objects.get(case=case).start_date == date(2026, 11, 10)
 
@@ -277,7 +294,9 @@ class TestRefusals:
 
     def test_twice(self, org):
         case = waiting_case(org.nps, rosh=HIGH)
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON, oversight_note=NOTE
+        )
 
         errors = _refused(case, by=org.manager, team=org.team_a, responsible_officer=org.colleague, on=ON)
 
@@ -294,7 +313,9 @@ class TestClocks:
         case = waiting_case(org.nps, rosh=HIGH)
         publish_sentenced(case, org.manager)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=on)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=on, oversight_note=NOTE
+        )
 
         clock = self._sl002(case)
         assert (clock.status, clock.stopped_on, clock.stopped_by) == (Clock.Status.MET, on, org.manager)
@@ -304,7 +325,9 @@ class TestClocks:
         case = waiting_case(org.nps, rosh=HIGH)
         publish_sentenced(case, org.manager)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=on)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=on, oversight_note=NOTE
+        )
 
         assert (self._sl002(case).status, self._sl002(case).stopped_on) == (Clock.Status.MISSED, on)
 
@@ -321,7 +344,9 @@ class TestClocks:
         case = waiting_case(org.nps, rosh=HIGH)
         sentence = publish_sentenced(case, org.manager)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON, oversight_note=NOTE
+        )
 
         clock = Clock.objects.get(case=case, status=Clock.Status.OPEN)
         assert (clock.service_level, clock.subject, clock.provider_type, clock.started_on, clock.due_on) == (
@@ -345,6 +370,8 @@ class TestClocks:
         case = waiting_case(org.nps, rosh=HIGH, disposal=Disposal.CUSTODY)
         publish_sentenced(case, org.manager)
 
-        case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON)
+        case_allocate(
+            by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ON, oversight_note=NOTE
+        )
 
         assert list(Clock.objects.filter(case=case).values_list("service_level", "status")) == [("NPS SL002", "met")]

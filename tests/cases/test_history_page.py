@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases import services
+from cases.models import Case
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +111,20 @@ def test_changes_without_a_user_are_shown_as_system(org, client_for):
 
 def test_case_history_shows_the_case_ending(org, client_for):
     case = factories.CaseFactory(responsible_officer=org.officer, start_date=date(2024, 1, 1))
-    services.case_end(by=org.manager, case=case, end_date=date(2025, 2, 28))
+    services.case_end(
+        by=org.manager, case=case, end_date=date(2025, 2, 28), outcome=Case.TerminationOutcome.COMPLETED_POSITIVELY
+    )
 
     response = client_for(org.officer).get(reverse("cases:case_history", args=[case.pk]))
 
     assert response.status_code == 200
     latest = response.context["entries"][0]
-    assert (latest.who, latest.action, latest.reason) == ("Maya Mensah", "Changed", "Case ended")
+    assert (latest.who, latest.action, latest.reason) == ("Maya Mensah", "Changed", "Case ended: completed positively")
     assert {change.field: (change.old, change.new) for change in latest.changes} == {
         "Status": ("Active", "Ended"),
         "End date": ("Not entered", "28 February 2025"),
+        "Termination outcome": ("Not entered", "Completed positively"),
+        "Ended by": ("Not entered", "Maya Mensah"),
     }
     assert "by Maya Mensah" in _text(response)
 
@@ -144,7 +149,9 @@ def test_contact_details_post_records_the_signed_in_officer(org, client_for):
 def test_person_history_leaves_out_cases_the_viewer_cannot_see(org, client_for, person_with_history):
     """An earlier case held by another provider stays hidden on the history tab, as it is everywhere else."""
     open_case = person_with_history.cases.get()
-    services.case_end(by=org.manager, case=open_case, end_date=date(2025, 6, 30))
+    services.case_end(
+        by=org.manager, case=open_case, end_date=date(2025, 6, 30), outcome=Case.TerminationOutcome.COMPLETED_POSITIVELY
+    )
     crc_case = services.case_create(
         by=org.other_provider_manager,
         person=person_with_history,

@@ -71,7 +71,7 @@ class TestCaseEnd:
     def test_publishes_case_ended(self, org, published):
         case = factories.CaseFactory(responsible_officer=org.officer)
 
-        case_end(by=org.manager, case=case, end_date=date(2026, 11, 2))
+        case_end(by=org.manager, case=case, end_date=date(2026, 11, 2), outcome="completed_positively")
 
         assert [(e.name, e.subject, e.on, e.by) for e in published] == [
             (events.CASE_ENDED, f"case:{case.pk}", date(2026, 11, 2), org.manager)
@@ -91,7 +91,7 @@ class TestCaseEnd:
         alerts_raise(today=date(2026, 11, 2))
         assert Alert.objects.filter(clock=overdue, closed_at__isnull=True).count() == 2  # officer and manager
 
-        case_end(by=org.manager, case=case, end_date=date(2026, 11, 2))
+        case_end(by=org.manager, case=case, end_date=date(2026, 11, 2), outcome="completed_positively")
 
         overdue.refresh_from_db()
         met.refresh_from_db()

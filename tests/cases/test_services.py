@@ -266,7 +266,9 @@ class TestCaseEnd:
     def test_ending_records_the_user_and_reason(self, org):
         case = factories.CaseFactory(responsible_officer=org.officer, start_date=date(2024, 1, 1))
 
-        services.case_end(by=org.officer, case=case, end_date=date(2025, 1, 1))
+        services.case_end(
+            by=org.officer, case=case, end_date=date(2025, 1, 1), outcome=Case.TerminationOutcome.COMPLETED_POSITIVELY
+        )
 
         case.refresh_from_db()
         assert (case.status, case.end_date) == (Case.Status.ENDED, date(2025, 1, 1))
@@ -274,14 +276,16 @@ class TestCaseEnd:
         assert (latest.history_type, latest.history_user, latest.history_change_reason) == (
             "~",
             org.officer,
-            "Case ended",
+            "Case ended: completed positively",
         )
 
     def test_cannot_end_twice(self, org):
         case = factories.CaseFactory(responsible_officer=org.officer, ended=True)
 
         with pytest.raises(ValidationError) as error:
-            services.case_end(by=org.officer, case=case, end_date=date(2025, 6, 1))
+            services.case_end(
+                by=org.officer, case=case, end_date=date(2025, 6, 1), outcome=Case.TerminationOutcome.REVOKED
+            )
 
         assert "status" in error.value.message_dict
         case.refresh_from_db()
@@ -290,8 +294,13 @@ class TestCaseEnd:
     def test_cannot_end_before_it_started(self, org):
         case = factories.CaseFactory(responsible_officer=org.officer, start_date=date(2024, 1, 1))
 
-        with pytest.raises(ValidationError, match="on or after its start date"):
-            services.case_end(by=org.officer, case=case, end_date=date(2023, 12, 31))
+        with pytest.raises(ValidationError, match="The case cannot end before it started on 1 January 2024."):
+            services.case_end(
+                by=org.officer,
+                case=case,
+                end_date=date(2023, 12, 31),
+                outcome=Case.TerminationOutcome.COMPLETED_POSITIVELY,
+            )
 
         case.refresh_from_db()
         assert (case.status, case.end_date) == (Case.Status.ACTIVE, None)

@@ -193,6 +193,12 @@ def test_sentence_allocate_first_appointment_and_plan_with_alerts(page, live_ser
     choices = page.get_by_test_id("officer-choices").inner_text()
     assert "Current caseload: 2 active cases" in choices and "Current caseload: 1 active case" in choices
     page.get_by_label("Olivia Tester").check()
+    # High risk of serious harm: the manager records their management oversight before allocating.
+    assert "This case is high risk of serious harm" in page.get_by_test_id("high-risk-oversight").inner_text()
+    page.get_by_label("Management oversight note").fill(
+        "Read the report and the RoSH assessment. Olivia has capacity and experience of violent offending; "
+        "first appointment this week, risk management plan reviewed with me in supervision."
+    )
     page.get_by_role("button", name="Allocate case").click()
     assert "Case allocated to Olivia Tester, Manchester North" in _success(page)
     # The SL002 alert closed with its clock: the panel has nothing unread.

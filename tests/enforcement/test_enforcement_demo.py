@@ -24,6 +24,7 @@ from enforcement.models import (
     ComplianceFailure,
     CourtInformationRequest,
     Recall,
+    RecallInformationRequest,
     RecallStatus,
     WarningLetter,
 )
@@ -59,6 +60,11 @@ def enforcement_snapshot() -> dict[str, list[tuple]]:
         "steps": list(BreachStep.objects.order_by("pk").values_list("breach__case__person__crn", "step", "on")),
         "recalls": list(
             Recall.objects.order_by("pk").values_list("case__person__crn", "status", "aware_on", "recommendation")
+        ),
+        "recall_information_requests": list(
+            RecallInformationRequest.objects.order_by("pk").values_list(
+                "recall__case__person__crn", "source", "requested_on", "answered_on"
+            )
         ),
     }
 
@@ -274,6 +280,29 @@ def test_recalls_are_at_every_stage_and_countersigned_by_a_senior_manager(summar
         assert recall.countersigned_by.senior_manager and recall.countersigned_by_id != recall.reviewed_by_id
     for recall in Recall.objects.filter(status=RecallStatus.NOT_RECALLED):
         assert f"Dear {recall.case.person.full_name}," in recall.no_recall_letter
+
+
+def test_about_1_in_15_recalls_sent_are_asked_for_more_before_the_return_to_custody(summary):
+    today = timezone.localdate()
+    sent = Recall.objects.filter(sent_to_ppcs_on__isnull=False)
+    requests = list(RecallInformationRequest.objects.select_related("recall__case__provider"))
+
+    assert requests
+    # The first of each provider's recalls sent, then every 15th.
+    by_provider = {}
+    for recall in sent:
+        by_provider[recall.case.provider_id] = by_provider.get(recall.case.provider_id, 0) + 1
+    assert len(requests) == sum((count + 14) // 15 for count in by_provider.values())
+    assert len({request.recall_id for request in requests}) == len(requests)
+    for request in requests:
+        recall = request.recall
+        assert recall.sent_to_ppcs_on <= request.requested_on <= today
+        if recall.returned_to_custody_on:
+            assert request.requested_on < recall.returned_to_custody_on
+        if request.answered_on:
+            assert request.requested_on <= request.answered_on <= today
+            assert request.answered_by_id == request.recorded_by_id
+    assert any(request.answered_on for request in requests)
 
 
 def test_every_demo_court_has_a_court_user_who_sees_packs(summary):

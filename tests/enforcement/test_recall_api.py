@@ -113,6 +113,7 @@ def test_a_recall_has_every_field(compliance, client_for, senior):
         "no_recall_letter": "",
         "initiated_by": {"id": org.officer.pk, "name": "Olivia Okafor"},
         "steps_allowed": ["send_to_ppcs", "withdraw"],
+        "information_requests": [],
     }
 
 
@@ -429,8 +430,8 @@ def test_withdrawing_needs_a_reason_and_cancels_the_clock(compliance, client_for
 
 FEW, MANY = 2, 12
 # Session read and saved (with its savepoint), the user, (for the senior manager's countersignature rule) their team,
-# the count and the page.
-PINNED_LIST = {"officer": 7, "senior": 8}
+# the count, the page and the page's requests for more information (one prefetch).
+PINNED_LIST = {"officer": 8, "senior": 9}
 
 
 @pytest.mark.parametrize("who", ["officer", "senior"])

@@ -774,6 +774,80 @@ def test_the_letter_keeps_its_words(compliance):
     assert recall.no_recall_letter == issued
 
 
+# The manager's decision as a management oversight note on the case -------------------------------------------------
+
+
+def _oversight_notes():
+    from cases.models import ManagementOversightNote
+
+    return list(
+        ManagementOversightNote.objects.order_by("pk").values_list(
+            "case", "kind", "note", "recorded_on", "recorded_by", "subject"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("recommendation", "answers", "label"),
+    [
+        ("standard", SUITABLE, "Standard recall"),
+        ("fixed_term", SUITABLE, "Fixed-term recall"),
+        ("no_recall", (None, None, None), "No recall"),
+    ],
+)
+def test_the_review_writes_the_managers_oversight_note(compliance, recommendation, answers, label):
+    from cases.models import ManagementOversightNote
+
+    recall = submitted(considered(compliance.licence, on=MONDAY))
+
+    reviewed(recall, by=compliance.org.manager, recommendation=recommendation, answers=answers, on=TUESDAY)
+
+    assert _oversight_notes() == [
+        (
+            compliance.licence.pk,
+            "recall_decision",
+            f"{label}. {RATIONALE}\n\nAlternatives considered: {ALTERNATIVES}",
+            TUESDAY,
+            compliance.org.manager.pk,
+            f"recall:{recall.pk}",
+        )
+    ]
+    note = ManagementOversightNote.objects.get()
+    assert [(row.history_user_id, row.history_change_reason) for row in note.history.all()] == [
+        (compliance.org.manager.pk, "Management oversight: recall decision")
+    ]
+
+
+def test_a_review_refused_for_its_fields_writes_no_oversight_note(compliance):
+    recall = submitted(considered(compliance.licence))
+
+    error = refused(services.recall_review, **_review_kwargs(recall, compliance.org.manager, rationale=""))
+
+    assert error.message_dict == {"rationale": ["Give the reasons for your recommendation."]}
+    assert _oversight_notes() == []
+
+
+def test_a_review_by_someone_who_may_not_writes_no_oversight_note(compliance):
+    recall = submitted(considered(compliance.licence))
+
+    error = refused(services.recall_review, **_review_kwargs(recall, compliance.org.officer))
+
+    assert error.messages == [ONLY_MANAGER]
+    assert _oversight_notes() == []
+
+
+def test_a_review_declined_and_made_again_writes_a_note_each_time(compliance, senior):
+    recall = reviewed(submitted(considered(compliance.licence)), by=compliance.org.manager)
+    recall = services.recall_decline_countersignature(by=senior, recall=recall, note="Look at the alternatives.")
+
+    reviewed(recall, by=compliance.org.manager, recommendation="no_recall", answers=(None, None, None))
+
+    assert [(kind, note.split(".")[0]) for _case, kind, note, *_rest in _oversight_notes()] == [
+        ("recall_decision", "Standard recall"),
+        ("recall_decision", "No recall"),
+    ]
+
+
 # Countersignature ----------------------------------------------------------------------------------------------------
 
 

@@ -54,9 +54,20 @@ def _clocks(case) -> dict:
     }
 
 
+# A high or very high RoSH case needs the manager's management oversight note to be allocated.
+HIGH_RISK_NOTE = "High risk of serious harm: allocated to an experienced officer; plan reviewed in supervision."
+
+
 def _allocate_to_nps(org, **kwargs):
     case, requirement = _sentenced_with_unpaid_work(org, **kwargs)
-    case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ALLOCATED_ON)
+    case_allocate(
+        by=org.manager,
+        case=case,
+        team=org.team_a,
+        responsible_officer=org.officer,
+        on=ALLOCATED_ON,
+        oversight_note=HIGH_RISK_NOTE,
+    )
     return case, requirement
 
 
@@ -140,7 +151,14 @@ def test_a_crc_allocated_case_opens_sl005_and_sl006_at_allocation_and_no_sl007(o
 def test_a_case_without_unpaid_work_opens_none_of_the_three(org):
     case = waiting_case(org.nps, rosh=HIGH)
 
-    case_allocate(by=org.manager, case=case, team=org.team_a, responsible_officer=org.officer, on=ALLOCATED_ON)
+    case_allocate(
+        by=org.manager,
+        case=case,
+        team=org.team_a,
+        responsible_officer=org.officer,
+        on=ALLOCATED_ON,
+        oversight_note=HIGH_RISK_NOTE,
+    )
 
     assert _clocks(case) == {}
 
