@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Provider, User
 from cases.rules import can_allocate
+from oversight.scopes import can_oversee
 from risk.rules import can_see_risk_gaps
 
 # Teams of these providers write pre-sentence reports: the NPS for adults, the YOT for children.
@@ -27,6 +28,18 @@ SERVICE_PAGES = ("interventions:need_area_referrals", "interventions:service_dir
 DECISION_PAGES = ("enforcement:decisions_due",)
 BREACH_PAGES = ("enforcement:breaches", "enforcement:recalls")
 COURT_PORTAL_PAGES = ("enforcement:court_packs", "enforcement:court_pack")
+# Oversight (issue 7): the manager's dashboard and its pages.
+OVERSIGHT_PAGES = (
+    "oversight:dashboard",
+    "oversight:overdue_work",
+    "oversight:compliance",
+    "oversight:missed",
+    "oversight:continuity",
+    "oversight:audits",
+    "oversight:audit_new",
+    "oversight:audit",
+    "oversight:audit_case",
+)
 
 
 def _section(text: str, pages: tuple[str, ...], current: str) -> dict:
@@ -65,6 +78,8 @@ def navigation(request):
     ]
     if user.team_id:
         items.append({"text": "Team", "href": reverse("cases:team"), "active": current == "cases:team"})
+    if can_oversee(user):
+        items.append(_section("Oversight", OVERSIGHT_PAGES, current))
     if (
         user.team_id
         and user.role in CASE_HOLDING_ROLES

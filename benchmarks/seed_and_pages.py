@@ -1,5 +1,5 @@
-"""Seed the demo data into a throwaway database, then time the main pages and API as `officer`, `manager` and
-the unpaid work `supervisor`.
+"""Seed the demo data into a throwaway database, then time the main pages and API as `officer`, `manager` (with the
+oversight pages) and the unpaid work `supervisor`.
 
     .venv/bin/python benchmarks/seed_and_pages.py --people 1500
 
@@ -76,6 +76,19 @@ COURT_PAGES = (
     ("court pdf", "/court-portal/packs/{court_pack}/pdf/"),
     ("api court", "/api/v1/court-breach-packs/"),
 )
+# Oversight, for `manager` only: the team dashboard, overdue work, service levels for the team and the region (last
+# full quarter), the cases that missed the team's most missed service level, continuity, the audits and one audit
+# (the latest completed audit of the team).
+OVERSIGHT_PAGES = (
+    ("oversight", "/oversight/"),
+    ("overdue work", "/oversight/overdue-work/"),
+    ("levels team", "/oversight/service-levels/"),
+    ("levels region", "/oversight/service-levels/?scope=region"),
+    ("missed", "/oversight/service-levels/missed/?code={missed_code}"),
+    ("continuity", "/oversight/continuity/"),
+    ("audits", "/oversight/audits/"),
+    ("audit", "/oversight/audits/{audit}/"),
+)
 # The unpaid work supervisor of Cheshire and Greater Manchester CRC: today's register and its busiest session.
 SUPERVISOR_PAGES = (
     ("register", "/unpaid-work/register/"),
@@ -148,6 +161,8 @@ def run(arguments: argparse.Namespace) -> None:
     print(f"Database: {connection.vendor}; Python {platform.python_version()}; Django {django.get_version()}")
     print(f"seed_demo --people {arguments.people} --seed {arguments.seed}: {seed_seconds:.1f} s")
     print("\n".join(line for line in output.getvalue().splitlines()[:8] if line.strip()))
+    oversight_lines = output.getvalue().splitlines()
+    print("\n".join(line for line in oversight_lines if line.startswith("Oversight data loaded in")))
     print(f"People: {Person.objects.count()}, cases: {Case.objects.count()}")
 
     officer = User.objects.get(username="officer")
@@ -200,7 +215,36 @@ def run(arguments: argparse.Namespace) -> None:
     )
     if pack is None or court_pack is None:
         raise SystemExit("The demo has no breach pack sent to court for `officer`'s team or `court`: seed more people.")
+    from oversight.models import CaseAudit
+    from oversight.scopes import last_full_quarter
+    from timeliness.models import Clock
+    from timeliness.registry import SERVICE_LEVELS
+
+    manager = User.objects.get(username="manager")
+    quarter = last_full_quarter(timezone.localdate())
+    most_missed = (
+        Clock.objects.filter(
+            case__team_id=manager.team_id,
+            service_level__in=[level.code for level in SERVICE_LEVELS if level.national],
+            status=Clock.Status.MISSED,
+            due_on__gte=quarter.start,
+            due_on__lte=quarter.end,
+        )
+        .values("service_level")
+        .annotate(missed=Count("pk"))
+        .order_by("-missed", "service_level")
+        .first()
+    )
+    audit = (
+        CaseAudit.objects.filter(team_id=manager.team_id, status=CaseAudit.Status.COMPLETED)
+        .order_by("-drawn_on", "-pk")
+        .first()
+    )
+    if most_missed is None or audit is None:
+        raise SystemExit("The demo has no missed clock or completed audit for `manager`'s team: seed more people.")
     values = {
+        "missed_code": most_missed["service_level"].replace(" ", "+"),
+        "audit": audit.pk,
         "breach": pack.breach_id,
         "pack": pack.pk,
         "court_pack": court_pack.pk,
@@ -215,6 +259,10 @@ def run(arguments: argparse.Namespace) -> None:
         f"RAR requirement {rar.pk}: {rar.activities} activities; unpaid work requirement {upw.pk}: "
         f"{upw.bookings} bookings; today's session {session.pk}: {session.bookings} people."
     )
+    print(
+        f"Oversight: the missed list of {most_missed['service_level']}, {most_missed['missed']} missed in "
+        f"{quarter.label}; audit {audit.pk}, {audit.sample_size} cases."
+    )
     print(f"\nEach row: median and 95th percentile of {arguments.requests} requests after one untimed request")
     print(f"(which gives the SQL query count and the response size). The person page is {crn}'s.")
     print(f"{'user':<10} {'page':<15} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>7}")
@@ -226,7 +274,9 @@ def run(arguments: argparse.Namespace) -> None:
         elif username == "court":
             pages = COURT_PAGES
         else:
-            pages = PAGES + DELIVERY_PAGES + ENFORCEMENT_PAGES + (MANAGER_PAGES if username == "manager" else ())
+            pages = PAGES + DELIVERY_PAGES + ENFORCEMENT_PAGES
+            if username == "manager":
+                pages += MANAGER_PAGES + OVERSIGHT_PAGES
         for label, url in pages:
             figures = measure(client, url.format(**values), arguments.requests)
             print(

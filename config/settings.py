@@ -296,3 +296,22 @@ ENFORCEMENT_WARNINGS_ALLOWED = env.int("ENFORCEMENT_WARNINGS_ALLOWED", default=1
 ALERT_DUE_SOON_WORKING_DAYS = env.int("ALERT_DUE_SOON_WORKING_DAYS", default=2)
 # Per service level: "working" or "calendar" days, overriding the defaults in timeliness/registry.py.
 SERVICE_LEVEL_CALENDARS: dict[str, str] = {}
+
+# Oversight (oversight/, README "Oversight for managers").
+# An officer holding more active cases than this is highlighted on the team dashboard (the inspectorate doubts an
+# officer can actively manage more than 50 to 60 cases: shared/DOMAIN.md section 8).
+CASELOAD_THRESHOLD = env.int("CASELOAD_THRESHOLD", default=60)
+# Workload points of one active case: the weight of its case type times the weight of its RoSH level. A community
+# case at medium RoSH is 1 point. Starting points, not a national model: licence cases carry release and licence
+# conditions work (1.2); custody cases before release mostly resettlement contact (0.5); youth cases need the
+# child, parents or carers and partner agencies (1.3); high and very high RoSH need more frequent contact and
+# multi-agency work (1.5 and 2.0); a case with no completed assessment counts as medium until assessed.
+WORKLOAD_CASE_TYPE_WEIGHTS: dict[str, float] = {"community": 1.0, "licence": 1.2, "custody": 0.5, "youth": 1.3}
+WORKLOAD_ROSH_WEIGHTS: dict[str, float] = {"low": 0.8, "medium": 1.0, "high": 1.5, "very_high": 2.0, "none": 1.0}
+# A completed sentence plan not reviewed for this many months is listed as overdue work.
+SENTENCE_PLAN_REVIEW_MONTHS = env.int("SENTENCE_PLAN_REVIEW_MONTHS", default=6)
+# CRC SL007: the end of a sentence counts as recorded when the case is ended, with its outcome, within this many
+# days of the sentence's end date.
+TERMINATION_RECORDING_DAYS = env.int("TERMINATION_RECORDING_DAYS", default=7)
+# Continuity of officers is measured over cases active in this many months (shared/DOMAIN.md section 8).
+CONTINUITY_MONTHS = env.int("CONTINUITY_MONTHS", default=9)

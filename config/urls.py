@@ -25,6 +25,7 @@ from interventions.api import programmes as programmes_api
 from interventions.api import rar as rar_api
 from interventions.api import referrals as referrals_api
 from interventions.api import unpaid_work as unpaid_work_api
+from oversight import api as oversight_figures_api
 from risk.api import register as register_risk_api
 from timeliness import api as timeliness_api
 
@@ -48,6 +49,7 @@ for stage_api in (
     breach_api,
     recall_api,
     oversight_notes_api,
+    oversight_figures_api,
 ):
     stage_api.register(router)
 
@@ -89,4 +91,5 @@ urlpatterns = [
     path("", include("timeliness.urls")),
     path("", include("interventions.urls")),
     path("", include("enforcement.urls")),
+    path("", include("oversight.urls")),
 ]

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class OversightConfig(AppConfig):
-    """Reserved for a later issue; it holds no models or pages yet (see README, "Layout")."""
+    """Manager oversight: team workload, overdue work, service-level compliance, continuity and case quality
+    audits (README, "Oversight for managers")."""
 
     name = "oversight"

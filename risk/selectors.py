@@ -71,8 +71,11 @@ def review_cutoff(today: date | None = None) -> date:
     return (today or timezone.localdate()) - relativedelta(months=settings.RISK_ASSESSMENT_REVIEW_MONTHS)
 
 
-def risk_gaps(*, user: User, officer_id: int | None = None, today: date | None = None) -> QuerySet[Case]:
-    """Active cases the user is responsible for (officers) or oversees (managers: their team) with a risk gap:
+def risk_gaps(
+    *, user: User, officer_id: int | None = None, today: date | None = None, team_id: int | None = None
+) -> QuerySet[Case]:
+    """Active cases the user is responsible for (officers) or oversees (managers: their team, or `team_id` when the
+    caller has checked the user may oversee it) with a risk gap:
 
     no completed RoSH assessment; the current one older than RISK_ASSESSMENT_REVIEW_MONTHS; an open
     risk review (a change of circumstances since the last assessment); a registration (flag) or MAPPA
@@ -82,6 +85,8 @@ def risk_gaps(*, user: User, officer_id: int | None = None, today: date | None =
     cases = cases_visible_to(user).filter(status=Case.Status.ACTIVE)
     if user.role == User.Role.RESPONSIBLE_OFFICER:
         cases = cases.filter(responsible_officer=user)
+    elif team_id:
+        cases = cases.filter(team_id=team_id)
     elif user.team_id:
         cases = cases.filter(team_id=user.team_id)
     else:

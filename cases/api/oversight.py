@@ -59,7 +59,9 @@ class OversightNoteCreateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=NOTE_MAX_LENGTH,
-        error_messages={"max_length": f"The management oversight note must be {NOTE_MAX_LENGTH} characters or fewer."},
+        error_messages={
+            "max_length": f"The management oversight note must be {NOTE_MAX_LENGTH:,} characters or fewer."
+        },
         help_text="The manager's note: required.",
     )
     recorded_on = serializers.DateField(

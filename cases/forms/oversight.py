@@ -20,7 +20,7 @@ class OversightNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": NOTE_MISSING,
-            "max_length": f"The management oversight note must be {NOTE_MAX_LENGTH} characters or fewer.",
+            "max_length": f"The management oversight note must be {NOTE_MAX_LENGTH:,} characters or fewer.",
         },
     )
     recorded_on = GovukDateField(

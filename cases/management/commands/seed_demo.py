@@ -2,8 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from cases import demo
+from config.history import constraints_left_to_database
+from oversight.demo import build_oversight
 
 
 class Command(BaseCommand):
@@ -33,7 +36,11 @@ class Command(BaseCommand):
             self.stdout.write("The database already has staff or people: demo data not loaded.")
             return
         try:
-            summary = demo.demo_build(people=people, seed=seed)
+            # The oversight step (oversight/demo.py) reads what the rest of the demo wrote, after enforcement: one
+            # transaction for both, so a refusal anywhere leaves the database as it was.
+            with transaction.atomic(), constraints_left_to_database():
+                summary = demo.demo_build(people=people, seed=seed)
+                oversight = None if summary is None else build_oversight(seed=seed)
         except ValidationError as error:
             raise CommandError(f"Demo data not loaded, nothing changed: {error}") from error
         if summary is None:
@@ -42,6 +49,9 @@ class Command(BaseCommand):
             )
             return
         self._print_summary(summary)
+        if oversight is not None:
+            for line in oversight.lines():
+                self.stdout.write(line)
         self.stdout.write("List the demo sign-ins with `python manage.py demo_logins`.")
 
     def _print_summary(self, summary: demo.DemoSummary) -> None:
