@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 
-from cases.models import Case, Disposal, ManagementOversightNote
+from cases.models import Case, Disposal, ManagementOversightNote, PersonAccessLimit
 from oversight.models import QUESTION_CODES, AuditAnswer, AuditedCase, CaseAudit
 from risk.models import RiskLevel
 from tests import factories
@@ -770,12 +770,27 @@ def test_a_provider_audit_and_a_refused_region_audit(org, client_for, team_cases
     assert CaseAudit.objects.count() == 1
 
 
+@pytest.mark.parametrize("senior", [False, True], ids=["manager", "senior manager"])
+def test_a_region_audit_is_400_and_writes_nothing(org, client_for, team_cases, senior):
+    case_for(org.other_provider_officer, "Stockport")
+    client = client_for(senior_manager(org) if senior else org.manager)
+
+    response = client.post(AUDITS, {"scope": "region", "sample_size": 2, "seed": 1}, content_type="application/json")
+
+    assert errors(response) == {"scope": [REGION_REFUSED]}
+    assert (CaseAudit.objects.count(), AuditedCase.objects.count()) == (0, 0)
+    assert (CaseAudit.history.count(), AuditedCase.history.count()) == (0, 0)
+    assert client.get(AUDITS).json()["count"] == 0
+
+
 @pytest.mark.parametrize(
     "body, expected",
     [
         ({"sample_size": 0}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
         ({"sample_size": 101}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
         ({"sample_size": "three"}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
+        ({"sample_size": True}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
+        ({"sample_size": False}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
         ({}, {"sample_size": ["Enter a sample size between 1 and 100."]}),
         (
             {"sample_size": 6},
@@ -783,6 +798,7 @@ def test_a_provider_audit_and_a_refused_region_audit(org, client_for, team_cases
         ),
         ({"sample_size": 2, "seed": -1}, {"seed": ["Enter the seed as a whole number, 0 or more."]}),
         ({"sample_size": 2, "seed": "x"}, {"seed": ["Enter the seed as a whole number, 0 or more."]}),
+        ({"sample_size": 2, "seed": True}, {"seed": ["Enter the seed as a whole number, 0 or more."]}),
         ({"sample_size": 2, "scope": "country"}, {"scope": [CHOOSE_SCOPE]}),
         ({"sample_size": 2, "team": "abc"}, {"team": [CHOOSE_TEAM]}),
     ],
@@ -932,6 +948,27 @@ def test_another_providers_manager_cannot_see_or_answer_a_teams_audit(org, clien
 
     assert (detail.status_code, answer.status_code) == (404, 404)
     assert AuditAnswer.objects.count() == 0
+
+
+def test_a_case_the_manager_may_no_longer_open_is_not_shown_and_its_answers_are_404(org, client_for, team_cases):
+    client = client_for(org.manager)
+    audit = _draw(client, sample_size=2, seed=3)
+    hidden, shown = audit["audited_cases"]
+    factories.PersonAccessLimitFactory(
+        person=Case.objects.get(pk=hidden["case"]).person,
+        user=org.manager,
+        kind=PersonAccessLimit.Kind.EXCLUSION,
+        added_by=org.administrator,
+    )
+
+    detail = client.get(f"{AUDITS}{audit['id']}/").json()
+    refused = _answer(client, audit, hidden["id"], _all_answers(True))
+
+    assert detail["cases_not_shown"] == 1
+    assert [row["id"] for row in detail["audited_cases"]] == [shown["id"]]
+    assert refused.status_code == 404
+    assert AuditAnswer.objects.count() == 0
+    assert AuditedCase.objects.get(pk=hidden["id"]).completed_on is None
 
 
 def test_the_list_of_audits(org, client_for, team_cases):

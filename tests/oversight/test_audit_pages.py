@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.models import AccessRecord, ManagementOversightNote
+from cases.models import AccessRecord, ManagementOversightNote, PersonAccessLimit
 from oversight.models import AUDIT_QUESTIONS, QUESTION_CODES, AuditAnswer, AuditedCase, CaseAudit
 from oversight.scopes import resolve_scope
 from oversight.services import audit_answer_case, audit_draw
@@ -612,15 +612,75 @@ def test_the_audit_cases_and_results_download_as_csv(org, client_for, answered_a
     )
 
 
-def test_a_region_audit_is_refused_and_draws_nothing(org, client_for, team_cases):
-    response = client_for(org.manager).post(NEW_URL, {"scope": "region", "sample_size": "3", "seed": "1"})
+REGION_REFUSED = "Audit a team or your provider: a sample names cases, and you can open only your provider's."
+
+
+@pytest.mark.parametrize("senior", [False, True], ids=["manager", "senior manager"])
+def test_a_region_audit_is_refused_and_draws_nothing(org, client_for, team_cases, senior):
+    by = factories.ManagerFactory(team=org.team_a, senior_manager=True) if senior else org.manager
+
+    response = client_for(by).post(NEW_URL, {"scope": "region", "sample_size": "3", "seed": "1"})
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {
-        "scope": ["Audit a team or your provider: a sample names cases, and you can open only your provider's."]
-    }
-    assert CaseAudit.objects.count() == 0
-    assert AuditedCase.objects.count() == 0
+    assert response.context["form"].errors == {"scope": [REGION_REFUSED]}
+    html = _html(response).replace("&#x27;", "'")
+    assert f'<li><a href="#id_scope">{REGION_REFUSED}</a></li>' in html
+    assert 'value="region"' not in html  # the form offers no region to choose again
+    assert (CaseAudit.objects.count(), AuditedCase.objects.count()) == (0, 0)
+    assert (CaseAudit.history.count(), AuditedCase.history.count()) == (0, 0)
+
+
+def test_a_region_audit_made_directly_is_neither_listed_nor_opened(org, client_for, team_cases):
+    """The model still allows a region audit (oversight.models); the pages show only team and provider audits."""
+    region = CaseAudit.objects.create(
+        scope="region",
+        region=org.region,
+        seed=1,
+        sample_size=1,
+        population_size=10,
+        drawn_by=org.manager,
+        drawn_on=DRAWN_ON,
+    )
+    audited = AuditedCase.objects.create(
+        audit=region, case=team_cases[0], provider_type="nps_division", rosh_level=None, is_youth=False, position=1
+    )
+    team = _draw(org, size=1)
+
+    for user in (org.manager, factories.ManagerFactory(team=org.team_a, senior_manager=True)):
+        client = client_for(user)
+        assert [audit.pk for audit in client.get(LIST_URL).context["page_obj"]] == [team.pk]
+        assert client.get(_audit_url(region)).status_code == 404
+        assert client.get(_case_url(audited)).status_code == 404
+        assert client.get(_audit_url(region), {"format": "csv"}).status_code == 404
+
+
+def test_a_case_the_manager_may_no_longer_open_is_not_shown_and_cannot_be_answered(org, client_for, team_cases):
+    audit = _draw(org, size=3)
+    hidden, shown, _ = audit.audited_cases.order_by("position").select_related("case__person")
+    factories.PersonAccessLimitFactory(
+        person=hidden.case.person,
+        user=org.manager,
+        kind=PersonAccessLimit.Kind.EXCLUSION,
+        added_by=org.administrator,
+    )
+    client = client_for(org.manager)
+
+    page = client.get(_audit_url(audit))
+
+    html = _html(page)
+    assert page.status_code == 200
+    assert "1 of the sampled cases is held where you cannot see it: its name is not shown." in html
+    assert hidden.case.person.crn not in html
+    assert f'href="{reverse("cases:case", args=[hidden.case_id])}"' not in html
+    assert shown.case.person.crn in html
+    cases = _csv(client.get(_audit_url(audit), {"format": "csv", "table": "cases"})).splitlines()
+    assert cases[1] == (
+        f"1,Not shown: you cannot see this case,,National Probation Service division,{_rosh(hidden)},,No,"
+    )
+    assert client.get(_case_url(hidden)).status_code == 404
+    answers = _post_answers(dict.fromkeys(QUESTION_CODES, ("yes", "Seen.")))
+    assert client.post(_case_url(hidden), answers).status_code == 404
+    assert AuditAnswer.objects.count() == 0
 
 
 # Access --------------------------------------------------------------------------------------------------------

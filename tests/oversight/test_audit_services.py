@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from cases.models import ManagementOversightNote, PersonAccessLimit
 from oversight.models import AUDIT_QUESTIONS, QUESTION_CODES, AuditAnswer, AuditedCase, CaseAudit
 from oversight.scopes import Scope
-from oversight.selectors.audits import results_for_audit, results_for_user
+from oversight.selectors.audits import audit_list, audits_visible_to, results_for_audit, results_for_user
 from oversight.services import audit_answer_case, audit_draw, audit_population
 from tests import factories
 from tests.oversight.figures_setup import assess
@@ -451,3 +451,33 @@ def test_results_for_a_user_cover_the_audits_they_may_see(org, audit):
     theirs = results_for_user(crc_manager)[0]
     assert (theirs.adult_yes, theirs.adult_answered) == (0, 1)
     assert [result.adult_answered for result in results_for_user(org.officer)] == [0] * 9
+
+
+# Which audits a manager sees ---------------------------------------------------------------------------------------
+
+
+def test_the_audit_list_is_newest_first_and_the_later_draw_first_on_the_same_day(org, team_cases):
+    older = audit_draw(by=org.manager, scope=team(org), sample_size=1, seed=1, on=date(2026, 11, 2))
+    first_today = audit_draw(by=org.manager, scope=team(org), sample_size=1, seed=2)
+    provider = audit_draw(by=org.manager, scope=Scope("provider", provider=org.nps), sample_size=1, seed=3)
+    later_today = audit_draw(by=org.manager, scope=team(org), sample_size=1, seed=4)
+
+    assert list(audit_list(org.manager)) == [later_today, provider, first_today, older]
+
+
+def test_a_region_audit_is_not_among_the_audits_a_manager_sees(org, team_cases):
+    """The model still allows a region audit; none is shown: audits cover a team or a provider."""
+    CaseAudit.objects.create(
+        scope="region",
+        region=org.region,
+        seed=1,
+        sample_size=1,
+        population_size=12,
+        drawn_by=org.manager,
+        drawn_on=TODAY,
+    )
+    mine = audit_draw(by=org.manager, scope=team(org), sample_size=1, seed=1)
+    senior = factories.ManagerFactory(team=org.team_a, senior_manager=True)
+
+    for user in (org.manager, senior):
+        assert list(audits_visible_to(user)) == [mine]
