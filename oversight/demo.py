@@ -21,13 +21,19 @@ quarter (the default period of the service-level page) would hold few clocks and
    SL009a; NPS SL018, SL019), mostly within TERMINATION_RECORDING_DAYS (CRC SL007), one late and two still open
    with the sentence over. Unpaid work requirements on the CRC orders are completed (every hour credited on
    sessions) or terminated (CRC SL010).
-3. Transfers between officers of a team (cases.services.allocation.case_transfer), so continuity shows cases
+3. CRC enforcement in the quarter. The enforcement demo's breaches and recalls are dated back from today, so few
+   of the CRCs' reached court or public protection casework in the last full quarter. New people (CRC_RECALLS,
+   CRC_BREACHES) get CRC cases of their own: licences recalled in the quarter (reviewed, countersigned, sent to
+   public protection casework, one asked for more information: CRC SL017) and orders breached after a warning,
+   the packs going through sign-off and the NPS to court in the quarter (one heard, the court asking for more on
+   another, which the officer answers with a corrected version: CRC SL016).
+4. Transfers between officers of a team (cases.services.allocation.case_transfer), so continuity shows cases
    with one, two and three or more officers. Caseloads do not change: each case moved away is matched by one
    moved in.
-4. Case quality audits: a completed one and one in progress for `manager`'s team (Manchester North), a completed
+5. Case quality audits: a completed one and one in progress for `manager`'s team (Manchester North), a completed
    one for Manchester Central (`central.manager`), drawn with fixed seeds and answered with reasons, "yes"
    at about the inspectorate's 2017 national rates.
-5. Management oversight notes (case reviews) on a few cases of those two teams.
+6. Management oversight notes (case reviews) on a few cases of those two teams.
 
 Then the alert scan runs again (timeliness.services.alerts_raise) for the clocks the steps above opened.
 
@@ -66,6 +72,7 @@ from cases.models import (
     PersonAccessLimit,
     Requirement,
     ResettlementPlan,
+    Sentence,
     SentencePlan,
     TerminationReason,
     age_on,
@@ -140,7 +147,48 @@ UNPAID_WORK_HOURS = 40
 UNPAID_WORK_SESSION = (clock_time(9), clock_time(16))  # 7 hours
 UNPAID_WORK_SUPERVISORS = {"C04": "supervisor", "C05": "preston.supervisor"}  # by provider code
 
-# Step 3: transfers between officers of a team. Shares of each team's eligible active cases, at least two cases
+# Step 3: CRC enforcement in the quarter. Recalls on CRC licences: (share of the quarter at which the officer becomes
+# aware, whether public protection casework asks for more information). Breaches of CRC orders: (share of the quarter
+# at which the pack goes to court, whether the court asks for more).
+
+
+@dataclass(frozen=True)
+class EnforcementExample:
+    """A person of step 3, new to the demo: their CRC case, and when in the quarter (a share of it) the officer
+    becomes aware of the rise in risk (a recall) or the pack goes to court (a breach)."""
+
+    first_name: str
+    last_name: str
+    gender: str
+    age: int
+    officer: str  # the responsible officer (never a demo sign-in: their caseloads stay as the README says)
+    share: float
+    asked: bool  # public protection casework (a recall) or the court (a breach) asks for more information
+
+
+CRC_RECALLS = (
+    EnforcementExample("Jason", "Ashworth", "male", 34, "central.officer3", 0.15, False),
+    EnforcementExample("Craig", "Fairhurst", "male", 29, "central.officer4", 0.35, True),
+    EnforcementExample("Nathan", "Cowell", "male", 41, "preston.officer2", 0.55, False),
+    EnforcementExample("Leanne", "Battersby", "female", 32, "central.officer2", 0.7, False),
+)
+CRC_BREACHES = (
+    EnforcementExample("Ryan", "Holt", "male", 23, "central.officer2", 0.25, False),
+    EnforcementExample("Stacey", "Whitworth", "female", 27, "central.officer3", 0.45, True),
+    EnforcementExample("Mark", "Eccleston", "male", 38, "preston.officer1", 0.6, False),
+)
+RECALL_REQUEST = (
+    "The licence copy sent is unsigned and the reasons do not say which condition was breached: please send the "
+    "signed licence and the condition.",
+    "Signed licence sent; the condition breached is the exclusion zone (condition 7).",
+)
+BREACH_CORRECTION = "Added the warning letter and the current address, which the court asked for."
+NPS_PRESENTER = "manager"  # accepts the CRCs' breach referrals and presents them (as in enforcement.demo_breach)
+# By provider code: the magistrates' court a CRC's breaches go to, and the town its people live in.
+LOCAL_COURTS = {"C04": "MNMC", "C05": "PRMC"}
+HOME_TOWNS = {"C04": ("Manchester", "Moss Lane East", "M14"), "C05": ("Preston", "Ribbleton Lane", "PR1")}
+
+# Step 4: transfers between officers of a team. Shares of each team's eligible active cases, at least two cases
 # each (a case moved away is matched by one moved in).
 TWO_OFFICERS_SHARE = 0.12
 THREE_OFFICERS_SHARE = 0.03
@@ -153,7 +201,7 @@ TRANSFER_REASONS = (
     (OfficerAssignment.Reason.OTHER, "The officer moved to the court team for six months."),
 )
 
-# Step 4: audits. (team, manager, sample size, seed, days before today drawn, cases answered: None for all)
+# Step 5: audits. (team, manager, sample size, seed, days before today drawn, cases answered: None for all)
 AUDITS = (
     ("N01MN", "manager", 6, 20170801, 56, None),
     ("C04MC", "central.manager", 5, 20170802, 42, None),
@@ -199,7 +247,7 @@ AUDIT_REASONS = {
     ),
 }
 
-# Step 5: management oversight notes (case reviews). (team, manager, how many)
+# Step 6: management oversight notes (case reviews). (team, manager, how many)
 CASE_REVIEWS = (("N01MN", "manager", 4), ("C04MC", "central.manager", 2))
 CASE_REVIEW_NOTES = (
     "Reviewed in supervision. Risk management plan is current and the contingencies are clear; keep the "
@@ -283,6 +331,8 @@ class OversightSummary:
     ended_late: int = 0
     unpaid_work: Counter = field(default_factory=Counter)  # completed, terminated
     releases: Counter = field(default_factory=Counter)  # accommodation on release (CRC)
+    crc_recalls: Counter = field(default_factory=Counter)  # "sent" to public protection casework, "asked" for more
+    crc_breaches: Counter = field(default_factory=Counter)  # "sent" to court, "asked" for more by the court
     transfers: int = 0
     officers: Counter = field(default_factory=Counter)  # cases with "two" and "three" officers after the transfers
     audits: list[str] = field(default_factory=list)
@@ -308,6 +358,9 @@ class OversightSummary:
             f"{self.unpaid_work['terminated']}. CRC releases: settled accommodation "
             f"{self.releases[ResettlementPlan.Accommodation.SETTLED]}, other "
             f"{sum(self.releases.values()) - self.releases[ResettlementPlan.Accommodation.SETTLED]}.",
+            f"  CRC recalls sent to public protection casework in the quarter: {self.crc_recalls['sent']} "
+            f"({self.crc_recalls['asked']} asked for more information); CRC breach packs sent to court: "
+            f"{self.crc_breaches['sent']} (the court asked for more on {self.crc_breaches['asked']}).",
             f"  Transfers between officers: {self.transfers} (cases with two officers {self.officers['two']}, "
             f"three or more {self.officers['three']}).",
             f"  Case quality audits: {'; '.join(self.audits) or 'none'}. Case reviews recorded: {self.case_reviews}.",
@@ -902,7 +955,272 @@ class OversightBuilder:
             return None  # the order was too short for the hours: left active (never happens with 40 hours)
         return last
 
-    # 3. Transfers between officers ------------------------------------------------------------------------------
+    # 3. CRC enforcement in the quarter ----------------------------------------------------------------------
+
+    def build_crc_enforcement(self) -> None:
+        """CRC_RECALLS and CRC_BREACHES (CRC SL016, SL017): the earlier demos' breaches and recalls are dated back
+        from today, so the last full quarter holds few of the CRCs'. Each is a new person with a CRC case of their
+        own, so the step does not depend on what the rest of the demo left."""
+        quarter = self.quarter
+        span = (quarter.end - quarter.start).days
+        for index, example in enumerate(CRC_RECALLS):
+            aware_on = _working_day_on_or_after(quarter.start + timedelta(days=int(span * example.share)))
+            sentence = self._crc_licence(example, aware_on=aware_on)
+            if sentence is None or not self._crc_recall(sentence, aware_on=aware_on, asked=example.asked, index=index):
+                self.summary.skipped["CRC recalls"] += 1
+        for example in CRC_BREACHES:
+            sent_on = _working_day_on_or_after(quarter.start + timedelta(days=int(span * example.share)))
+            sentence = self._crc_order(example, sent_on=sent_on)
+            if sentence is None or not self._crc_breach(sentence, sent_on=sent_on, asked=example.asked):
+                self.summary.skipped["CRC breaches"] += 1
+
+    def _crc_person(self, example: EnforcementExample, officer: User, *, since: date) -> Person:
+        town, street, postcode = HOME_TOWNS.get(officer.team.provider.code[:3], HOME_TOWNS["C04"])
+        born = since - relativedelta(years=example.age) - timedelta(days=self.rng.randint(30, 330))
+        person = case_services.person_create(
+            by=self.managers[officer.team_id],
+            first_name=example.first_name,
+            last_name=example.last_name,
+            date_of_birth=born,
+            gender=example.gender,
+            mobile=f"07700 900{self.rng.randint(0, 999):03d}",
+            rng=self.rng,
+        )
+        case_services.address_add(
+            by=self.managers[officer.team_id],
+            person=person,
+            start_date=since - timedelta(days=self.rng.randint(200, 900)),
+            line_1=f"{self.rng.randint(1, 200)} {street}",
+            town=town,
+            postcode=f"{postcode} {self.rng.randint(1, 9)}AB",
+        )
+        return person
+
+    def _crc_case(self, example: EnforcementExample, *, starts_on: date) -> tuple[Person, Case, User] | None:
+        officer = self._user(example.officer)
+        if officer is None or officer.team_id not in self.managers:
+            return None
+        person = self._crc_person(example, officer, since=starts_on)
+        case = case_services.case_create(
+            by=self.managers[officer.team_id],
+            person=person,
+            provider=officer.team.provider,
+            start_date=starts_on,
+            team=officer.team,
+            responsible_officer=officer,
+        )
+        self.touched.add(case.pk)
+        return person, case, officer
+
+    def _crc_licence(self, example: EnforcementExample, *, aware_on: date) -> Sentence | None:
+        """A custodial sentence of 16 months passed 8 months before release, released six weeks before `aware_on`:
+        screened and planned for resettlement in custody, then the first appointment and the plan after release."""
+        released_on = _working_day_on_or_after(aware_on - timedelta(days=42))
+        sentenced_on = _working_day_on_or_after(released_on - relativedelta(months=8))
+        made = self._crc_case(example, starts_on=sentenced_on)
+        if made is None:
+            return None
+        person, case, officer = made
+        sentence = sentencing.sentence_record(
+            by=officer,
+            case=case,
+            sentence_date=sentenced_on,
+            disposal=Disposal.CUSTODY,
+            length_months=16,
+            expected_release_date=released_on,
+        )
+        screened_on = add_working_days(sentenced_on, 2)
+        resettlement = plans.custody_screening_record(
+            by=officer,
+            case=case,
+            screened_on=screened_on,
+            screening_needs="Tenancy to keep while in custody; wants help to find work on release.",
+        )
+        plans.resettlement_plan_complete(
+            by=officer,
+            plan=resettlement,
+            completed_on=self._stop_day("CRC SL013", screened_on, ""),
+            accommodation_on_release=ResettlementPlan.Accommodation.SETTLED,
+            money_on_release="Discharge grant; Universal Credit claim made before release.",
+            links_to_services="GP registration; job centre appointment in the first week.",
+        )
+        sentence = sentencing.release_record(by=officer, sentence=sentence, released_on=released_on)
+        first_on = self._stop_day("CRC SL002", released_on, "")
+        self._appointment(case, officer, first_on)
+        self._plan(person, case, officer, self._stop_day("CRC SL004", first_on, ""))
+        return sentence
+
+    def _crc_order(self, example: EnforcementExample, *, sent_on: date) -> Sentence | None:
+        """A 12-month community order with activity days, passed about three months before the breach's first
+        failure: the first appointment and the plan in time."""
+        sentenced_on = _working_day_on_or_after(_working_days_before(sent_on, 6 + 15) - timedelta(days=90))
+        made = self._crc_case(example, starts_on=sentenced_on)
+        if made is None:
+            return None
+        person, case, officer = made
+        sentence = sentencing.sentence_record(
+            by=officer,
+            case=case,
+            sentence_date=sentenced_on,
+            disposal=Disposal.COMMUNITY_ORDER,
+            length_months=12,
+            requirements=[{"requirement_type": "rar", "maximum_days": 20}],
+        )
+        first_on = self._stop_day("CRC SL001", sentenced_on, "")
+        self._appointment(case, officer, first_on)
+        self._plan(person, case, officer, self._stop_day("CRC SL003", first_on, ""))
+        return sentence
+
+    def _crc_recall(self, sentence: Sentence, *, aware_on: date, asked: bool, index: int) -> bool:
+        """A standard recall: considered on `aware_on`, reviewed that day, countersigned and sent to public
+        protection casework that day or the next; back in custody 2 to 6 days later, the documents supplied within
+        10 working days. When `asked`, casework asks for more the day after it was sent, answered that day."""
+        from enforcement.demo_recall import ALTERNATIVES, RATIONALE, RISE_IN_RISK, SENIOR_MANAGERS
+        from enforcement.models import RecallInformationRequest, RecallRecommendation
+        from enforcement.services import recall as recalls
+
+        case = sentence.case
+        officer, manager = case.responsible_officer, self.managers[case.team_id]
+        senior = self._user(SENIOR_MANAGERS.get(case.provider.code, ""))
+        if senior is None:
+            return False
+        recall = recalls.recall_consider(
+            by=officer,
+            case=case,
+            reasons=RISE_IN_RISK[index % len(RISE_IN_RISK)].format(name=case.person.first_name),
+            aware_on=aware_on,
+        )
+        recalls.recall_submit_for_review(by=officer, recall=recall, reasons=recall.reasons)
+        standard = RecallRecommendation.STANDARD
+        recalls.recall_review(
+            by=manager,
+            recall=recall,
+            recommendation=standard,
+            rationale=RATIONALE[standard],
+            alternatives_considered=self.rng.choice(ALTERNATIVES),
+            extended_or_specified_sentence=False,
+            charged_with_serious_offence=False,
+            risk_manageable_after_fixed_term=False,
+            on=aware_on,
+        )
+        sent_on = min(aware_on + timedelta(days=self.rng.randint(0, 1)), self.today)
+        recalls.recall_countersign(by=senior, recall=recall, on=sent_on)
+        recalls.recall_send_to_ppcs(by=officer, recall=recall, on=sent_on)
+        if asked:
+            asked_on = min(sent_on + timedelta(days=1), self.today)
+            message, answer = RECALL_REQUEST
+            request = recalls.recall_record_information_request(
+                by=officer,
+                recall=recall,
+                requested_on=asked_on,
+                source=RecallInformationRequest.Source.PPCS,
+                message=message,
+            )
+            recalls.recall_answer_information_request(by=officer, request=request, answered_on=asked_on, answer=answer)
+            self.summary.crc_recalls["asked"] += 1
+        in_custody_on = min(sent_on + timedelta(days=self.rng.randint(2, 6)), self.today)
+        recalls.recall_record_return_to_custody(by=officer, recall=recall, on=in_custody_on)
+        supplied_on = min(add_working_days(in_custody_on, self.rng.randint(3, 8)), self.today)
+        recalls.recall_record_documents_supplied(by=officer, recall=recall, on=supplied_on)
+        self.touched.add(case.pk)
+        self.summary.crc_recalls["sent"] += 1
+        return True
+
+    def _crc_breach(self, sentence: Sentence, *, sent_on: date, asked: bool) -> bool:
+        """A breach of a CRC order presented to court on `sent_on`: an unacceptable absence warned 21 working days
+        before, a second one 6 working days before decided as breach action the next working day, then a working
+        day each for the submission, sign-off, referral and the NPS's acceptance. The court hears it three weeks
+        later (the order continues); or, when `asked`, asks for more and the officer sends a corrected version."""
+        from enforcement.demo import BREACH_REASON
+        from enforcement.demo_breach import COURT_MORE, PROPOSALS, STATEMENTS
+        from enforcement.models import Breach, EnforcementDecision, HearingOutcome
+        from enforcement.services import breach as breaches
+        from enforcement.services import compliance
+
+        case = sentence.case
+        officer, manager, presenter = case.responsible_officer, self.managers[case.team_id], self._user(NPS_PRESENTER)
+        court = self.courts.get(LOCAL_COURTS.get(case.provider.code, ""))
+        court_user = self._court_user(court)
+        if presenter is None or court_user is None:
+            return False
+        failed_on = _working_days_before(sent_on, 6)
+        warned = self._absence(case, officer, _working_days_before(failed_on, 15))
+        compliance.failure_decide(
+            by=officer,
+            failure=warned,
+            decision=EnforcementDecision.FIRST_WARNING,
+            on=add_working_days(warned.failed_on, 1),
+        )
+        failure = self._absence(case, officer, failed_on)
+        compliance.failure_decide(
+            by=officer,
+            failure=failure,
+            decision=EnforcementDecision.BREACH,
+            reason=BREACH_REASON,
+            on=add_working_days(failed_on, 1),
+        )
+        breach = Breach.objects.get(failure=failure)
+        name = case.person.first_name
+        statement, proposal = self.rng.choice(STATEMENTS).format(name=name), PROPOSALS[0].format(name=name)
+
+        def through_the_nps(first_day: date | None) -> None:
+            day = first_day
+            breaches.breach_update_draft(by=officer, breach=breach, statement=statement, proposal=proposal, court=court)
+            breaches.breach_submit(by=officer, breach=breach, on=day)
+            day = day and add_working_days(day, 1)
+            breaches.breach_sign_off(by=manager, breach=breach, on=day)
+            day = day and add_working_days(day, 1)
+            breaches.breach_refer_to_nps(by=officer, breach=breach, on=day)
+            day = day and add_working_days(day, 1)
+            breaches.breach_nps_accept(by=presenter, breach=breach, on=day)
+
+        through_the_nps(add_working_days(failed_on, 2))
+        pack = breaches.breach_send_to_court(by=presenter, breach=breach, on=sent_on)
+        if asked:
+            # The court's request and the corrected version are recorded today (the court's replies take no date).
+            breaches.court_request_information(by=court_user, pack=pack, message=COURT_MORE)
+            breaches.breach_start_new_version(by=officer, breach=breach, reason=BREACH_CORRECTION)
+            statement = f"{statement} {BREACH_CORRECTION}"
+            through_the_nps(None)
+            breaches.breach_send_to_court(by=presenter, breach=breach)
+            self.summary.crc_breaches["asked"] += 1
+        else:
+            breaches.breach_record_outcome(
+                by=presenter,
+                breach=breach,
+                hearing_on=min(sent_on + timedelta(days=21), self.today),
+                outcome=HearingOutcome.ORDER_CONTINUES,
+            )
+        self.touched.add(case.pk)
+        self.summary.crc_breaches["sent"] += 1
+        return True
+
+    def _court_user(self, court: Court | None) -> User | None:
+        if court is None:
+            return None
+        return User.objects.filter(role=User.Role.COURT_USER, is_active=True, courts=court).order_by("pk").first()
+
+    def _absence(self, case: Case, officer: User, day: date):
+        """An office appointment on `day` the person missed without an acceptable reason: a failure to comply."""
+        from enforcement.demo import CREATED_NOTES
+        from enforcement.models import ComplianceFailure
+
+        contact = contacts.appointment_book(
+            by=officer,
+            case=case,
+            contact_type=Contact.ContactType.OFFICE_APPOINTMENT,
+            starts_at=_at(day, clock_time(11)),
+            method=Contact.Method.FACE_TO_FACE,
+            duration_minutes=45,
+            location=f"{case.team.name} office",
+            staff=officer,
+        )
+        contacts.appointment_record_outcome(
+            by=officer, contact=contact, outcome=self.outcomes["unacceptable_absence"], notes=CREATED_NOTES
+        )
+        return ComplianceFailure.objects.get(contact=contact)
+
+    # 4. Transfers between officers ------------------------------------------------------------------------------
 
     def build_transfers(self) -> None:
         from cases.demo_journey import LIVE_PEOPLE
@@ -979,7 +1297,7 @@ class OversightBuilder:
             self.summary.transfers += 1
         self.touched.add(case.pk)
 
-    # 4. Case quality audits -------------------------------------------------------------------------------------
+    # 5. Case quality audits -------------------------------------------------------------------------------------
 
     def build_audits(self) -> None:
         for team_code, username, sample_size, seed, days_ago, answered in AUDITS:
@@ -1017,7 +1335,7 @@ class OversightBuilder:
             answers[question.code] = (yes, yes_reason if yes else no_reason)
         return answers
 
-    # 5. Case reviews ----------------------------------------------------------------------------------------------
+    # 6. Case reviews ----------------------------------------------------------------------------------------------
 
     def build_case_reviews(self) -> None:
         for team_code, username, count in CASE_REVIEWS:
@@ -1078,6 +1396,7 @@ def build_oversight(*, seed: int, today: date | None = None) -> OversightSummary
     builder = OversightBuilder(region, seed=seed, today=today or timezone.localdate())
     builder.build_ended()
     builder.build_intake()
+    builder.build_crc_enforcement()
     builder.build_transfers()
     builder.build_audits()
     builder.build_case_reviews()

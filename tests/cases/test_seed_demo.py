@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from accounts.models import Court, Provider, Region, Team, User
 from cases import demo, demo_journey, selectors
 from cases.models import Address, Case, Person, PersonAccessLimit
+from oversight import demo as oversight_demo
 
 PEOPLE = 60
 HISTORISED = (Region, Provider, Team, Court, User, Person, Address, Case, PersonAccessLimit)
@@ -176,8 +177,10 @@ class TestSeededDemo:
         assert administrators.filter(is_superuser=True).count() == 1
 
     def test_counts_are_as_requested(self, seeded):
-        # The people asked for, and one more for each live stage of the journey (cases/demo_journey.py).
-        assert Person.objects.count() == PEOPLE + len(demo_journey.LIVE_PEOPLE)
+        # The people asked for, one more for each live stage of the journey (cases/demo_journey.py), and the
+        # people of the CRC recalls and breaches in the last full quarter (oversight/demo.py).
+        crc_enforcement = len(oversight_demo.CRC_RECALLS) + len(oversight_demo.CRC_BREACHES)
+        assert Person.objects.count() == PEOPLE + len(demo_journey.LIVE_PEOPLE) + crc_enforcement
         assert User.objects.count() == len(demo.STAFF)
         assert Provider.objects.count() == 4
         assert Team.objects.count() == 6

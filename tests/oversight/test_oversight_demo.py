@@ -19,6 +19,7 @@ from accounts.models import Provider, Team, User
 from cases import demo
 from cases.models import Case, ManagementOversightNote, OfficerAssignment
 from config.history import constraints_left_to_database
+from enforcement.models import BreachStatus, BreachStep, CourtInformationRequest, Recall, RecallInformationRequest
 from oversight import demo as oversight_demo
 from oversight.measures import MEASURES_BY_CODE
 from oversight.models import AuditAnswer, AuditedCase, CaseAudit
@@ -36,7 +37,7 @@ SEED = 2017
 NPS_CLOCKS = ("NPS SL001", "NPS SL002", "NPS SL003R", "NPS SL004R", "NPS SL005R", "NPS SL006R")
 CRC_CLOCKS = ("CRC SL001", "CRC SL002", "CRC SL003", "CRC SL004", "CRC SL013")
 NPS_MEASURES = ("NPS SL018", "NPS SL019")
-CRC_MEASURES = ("CRC SL007", "CRC SL008", "CRC SL009a", "CRC SL010", "CRC AC")
+CRC_MEASURES = ("CRC SL007", "CRC SL008", "CRC SL009a", "CRC SL010", "CRC SL016", "CRC SL017", "CRC AC")
 
 
 def oversight_snapshot() -> dict[str, list[tuple]]:
@@ -81,6 +82,12 @@ def oversight_snapshot() -> dict[str, list[tuple]]:
                 "case__person__crn", "kind", "recorded_on", "recorded_by__username", "note"
             )
         ),
+        "recalls": list(
+            Recall.objects.order_by("pk").values_list(
+                "case__person__crn", "status", "aware_on", "sent_to_ppcs_on", "returned_to_custody_on"
+            )
+        ),
+        "breach steps": list(BreachStep.objects.order_by("pk").values_list("breach__case__person__crn", "step", "on")),
     }
 
 
@@ -213,6 +220,29 @@ def test_the_region_has_figures_for_every_completion_measure_the_demo_builds(bui
         assert True in flags and False in flags, (code, flags)
 
 
+def test_crc_recalls_and_breach_packs_of_the_quarter_meet_and_miss_sl016_and_sl017(built, db, summary, today):
+    assert summary.crc_recalls == Counter(sent=len(oversight_demo.CRC_RECALLS), asked=1)
+    assert summary.crc_breaches == Counter(sent=len(oversight_demo.CRC_BREACHES), asked=1)
+    # (The region and the CRC providers have them met and missed: see the tests of every completion measure.)
+    # `central.manager`'s team has them too.
+    team = _team_scope("C04MC")
+    for code in ("CRC SL016", "CRC SL017"):
+        flags = _measure_flags(team, code, today)
+        assert True in flags and False in flags, (code, flags)
+    # Public protection casework's question was answered; the court's was answered by a corrected version.
+    recall_asked = next(example for example in oversight_demo.CRC_RECALLS if example.asked)
+    request = RecallInformationRequest.objects.get(recall__case__person__last_name=recall_asked.last_name)
+    assert request.answered_on is not None
+    assert last_full_quarter(today).start <= request.recall.sent_to_ppcs_on <= last_full_quarter(today).end
+    breach_asked = next(example for example in oversight_demo.CRC_BREACHES if example.asked)
+    request = CourtInformationRequest.objects.select_related("pack__breach", "answered_by_pack").get(
+        pack__breach__case__person__last_name=breach_asked.last_name
+    )
+    assert request.pack.version == 1
+    assert request.answered_by_pack.version == 2
+    assert request.pack.breach.status == BreachStatus.SENT_TO_COURT
+
+
 def test_sentences_over_with_the_case_still_open_miss_crc_sl007(built, db, today):
     scope = Scope("provider", provider=Provider.objects.get(code="C04"))
     rows = MEASURES_BY_CODE["CRC SL007"].rows(scope, last_full_quarter(today), today).select_related("case")
@@ -239,8 +269,10 @@ def test_transfers_leave_caseloads_as_they_were_but_for_the_new_cases(built, db)
         .exclude(pk__in=known)
         .values_list("responsible_officer__username", flat=True)
     )
-    # The cases through court to plan, and the two left open after their sentence ended.
-    assert sum(new_cases.values()) == len(oversight_demo.INTAKE) + 2
+    # The cases through court to plan, the two left open after their sentence ended, and the CRC recalls and
+    # breaches of the quarter.
+    enforcement = len(oversight_demo.CRC_RECALLS) + len(oversight_demo.CRC_BREACHES)
+    assert sum(new_cases.values()) == len(oversight_demo.INTAKE) + 2 + enforcement
     for username in set(before) | set(after):
         assert after[username] - before[username] == new_cases[username], username
     assert new_cases["officer"] == 2
