@@ -23,14 +23,15 @@ Conventions:
   unknown scope, kind of work, officer or service level code, and a bad period are 400
   `{"detail": ..., "errors": {field: [messages]}}` with the same messages as the pages.
 - Region figures count other providers' cases; lists show only the cases the caller may open (`hidden` counts the
-  others). An audit the caller may not see, and a case of an audit that is not in it, are 404.
+  others). An audit the caller may not see, a case that is not in the audit, and one the caller may not open, are
+  404. Audits cover a team or the provider: an unknown scope is 400 "Choose a team or your provider.", a region 400
+  with the reason.
 - Percentages are strings with one decimal place ("70.0"), or null when there is nothing to count.
 - Answer errors are keyed `<question code>_answer` and `<question code>_reason`, as on the page.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Q
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -45,11 +46,10 @@ from rest_framework.response import Response
 from accounts.models import User
 from cases.api import StaffSummarySerializer
 from cases.models import Case
-from cases.selectors import cases_visible_to
 from config.api import StandardPagination, validated_data
 from oversight import services
 from oversight.measures import OUTCOME_MEASURES
-from oversight.models import AuditAnswer, CaseAudit
+from oversight.models import CaseAudit
 from oversight.scopes import SCOPE_KINDS, can_oversee, resolve_period, resolve_scope
 from oversight.selectors import audits as audit_selectors
 from oversight.selectors.compliance import compliance, missed_cases
@@ -417,7 +417,8 @@ class OversightAuditDetailSerializer(OversightAuditSerializer):
         many=True, source="shown_cases", help_text="The sample in order: the cases you may open."
     )
     cases_not_shown = serializers.IntegerField(
-        min_value=0, help_text="Cases of the sample you may not open (another provider's, in a region audit)."
+        min_value=0,
+        help_text="Cases of the sample you may not open (moved to another provider, or an access limit on the person).",
     )
     results = OversightQuestionResultSerializer(
         many=True, help_text="Per question, yes answers for adults and for children separately."
@@ -442,7 +443,12 @@ SAMPLE_SIZE_MESSAGE = f"Enter a sample size between 1 and {services.MAXIMUM_SAMP
 
 
 class OversightAuditDrawSerializer(serializers.Serializer):
-    scope = ScopeKindField(default="team", help_text='"team" (the default), "provider" or "region".')
+    scope = ScopeKindField(
+        default="team",
+        help_text='"team" (the default: `team`, or your own team) or "provider" (your provider). A region cannot be '
+        "audited (400): a sample names cases, and you can open only your provider's.",
+        error_messages={"invalid_choice": services.CHOOSE_AUDIT_SCOPE},
+    )
     team = _team_field()
     sample_size = serializers.IntegerField(
         help_text=f"How many cases to draw: 1 to {services.MAXIMUM_SAMPLE}, and no more than the active cases.",
@@ -649,7 +655,7 @@ AUDIT_NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such audit, o
 @extend_schema_view(
     list=extend_schema(
         summary="Case quality audits",
-        description="Audits of your teams, your provider and your region, newest first.",
+        description="Audits of your teams and your provider, newest first.",
         responses={200: OversightAuditSerializer(many=True), 403: FORBIDDEN},
     ),
     retrieve=extend_schema(
@@ -673,21 +679,11 @@ class OversightAuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Response(self._detail(self.get_object()))
 
     def _sample(self, audit):
-        answers = AuditAnswer.objects.select_related("answered_by").order_by("pk")
-        return (
-            audit_selectors.audited_cases(audit)
-            .prefetch_related(None)
-            .prefetch_related(Prefetch("answers", queryset=answers))
-        )
+        return audit_selectors.audit_sample_for_user(user=self.request.user, audit=audit)
 
     def _detail(self, audit: CaseAudit) -> dict:
         sample = list(self._sample(audit))
-        visible = set(
-            cases_visible_to(self.request.user)
-            .filter(pk__in=[audited.case_id for audited in sample])
-            .values_list("pk", flat=True)
-        )
-        audit.shown_cases = [audited for audited in sample if audited.case_id in visible]
+        audit.shown_cases = [audited for audited in sample if audited.visible]
         audit.cases_not_shown = len(sample) - len(audit.shown_cases)
         audit.results = audit_selectors.results_for_audit(audit)
         return OversightAuditDetailSerializer(audit).data
@@ -731,8 +727,6 @@ class OversightAuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     def answers(self, request, pk=None, audited_case_id=None):
         audit = self.get_object()
         audited = audit_selectors.audited_case_get(user=request.user, audit=audit, audited_case_id=int(audited_case_id))
-        if not cases_visible_to(request.user).filter(pk=audited.case_id).exists():
-            raise Http404("No such case in this audit.")
         data = validated_data(request, OversightAuditAnswersSerializer)
         services.audit_answer_case(by=request.user, audited_case=audited, answers=data["answers"])
         fresh = self._sample(audit).select_related("audit").get(pk=audited.pk)

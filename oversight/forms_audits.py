@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from oversight.models import AUDIT_QUESTIONS, AuditedCase
-from oversight.scopes import Scope, resolve_scope, scope_options
+from oversight.scopes import SCOPE_KINDS, Scope, resolve_scope, scope_options
+from oversight.services import CHOOSE_AUDIT_SCOPE
 from risk.forms import GovukRadioSelect
 
 DEFAULT_SAMPLE_SIZE = 10
@@ -57,6 +58,10 @@ class AuditDrawForm(forms.Form):
 
     def clean_scope(self) -> Scope:
         kind, _, subject = self.cleaned_data["scope"].partition(":")
+        if (kind or "team").strip() not in SCOPE_KINDS:
+            # resolve_scope's own message offers the region, which an audit refuses (oversight.services.audit_draw
+            # says why when the region is chosen).
+            raise ValidationError(CHOOSE_AUDIT_SCOPE)
         try:
             return resolve_scope(self.user, kind, subject if kind == "team" else None)
         except ValidationError as error:

@@ -23,6 +23,9 @@ from risk.selectors import with_current_risk
 MAXIMUM_SAMPLE = 100
 REASON_MAX_LENGTH = 2000
 MAXIMUM_SEED = 2**62
+# An audit covers a team or the provider, never a region (audit_draw): the message for any other scope, on the
+# draw form and in the API.
+CHOOSE_AUDIT_SCOPE = "Choose a team or your provider."
 
 
 def audit_population(*, user: User, scope: Scope):

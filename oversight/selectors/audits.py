@@ -1,13 +1,16 @@
-"""Reads for case quality audits: the audits a manager may see, one audit's cases, and the results as "% yes"
-beside the inspectorate's 2017 national figures (one aggregate query per audit or scope)."""
+"""Reads for case quality audits: the audits a manager may see, one audit's cases (each marked with whether the
+manager may open it), the next case waiting for answers, and the results as "% yes" beside the inspectorate's 2017
+national figures (one aggregate query per audit or scope)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from cases.models import PersonAccessLimit
+from cases.selectors import cases_visible_to
 from oversight.models import AUDIT_QUESTIONS, AuditAnswer, AuditedCase, AuditQuestion, CaseAudit
 from oversight.scopes import can_oversee, teams_for
 from oversight.selectors.compliance import percent
@@ -40,6 +43,8 @@ def audit_get_for_user(*, user: User, audit_id: int) -> CaseAudit:
 
 
 def audited_cases(audit: CaseAudit) -> QuerySet[AuditedCase]:
+    """Every case of the audit's sample in position order, whoever looks (for code that acts for the auditor, such
+    as the demo data; pages and the API use audit_sample_for_user)."""
     return (
         AuditedCase.objects.filter(audit=audit)
         .select_related("case__person", "case__responsible_officer", "case__team", "completed_by")
@@ -48,16 +53,58 @@ def audited_cases(audit: CaseAudit) -> QuerySet[AuditedCase]:
     )
 
 
+def _case_visible_to(user: User) -> Exists:
+    """True on an audited case whose case the user may open (cases.selectors.cases_visible_to)."""
+    return Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
+
+
+def audit_sample_for_user(*, user: User, audit: CaseAudit) -> QuerySet[AuditedCase]:
+    """The audit's sampled cases in position order, each with `visible`: whether the user may open the case. A case
+    the user may not open stays in the sample (it counts), but its name must not be shown. Two queries however large
+    the sample: the cases with their visibility, and their answers (with who answered)."""
+    answers = AuditAnswer.objects.select_related("answered_by").order_by("pk")
+    return (
+        audited_cases(audit)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .annotate(visible=_case_visible_to(user))
+    )
+
+
 def audited_case_get(*, user: User, audit: CaseAudit, audited_case_id: int) -> AuditedCase:
+    """One case of the audit, to answer or to read its answers, with its case, person, team and officer loaded and
+    `has_access_limits` (the person has open access limits: opening the case writes an access record). Http404 when
+    it is not a case of this audit, or the user may not open the case."""
     audited = (
         AuditedCase.objects.filter(audit=audit, pk=audited_case_id)
+        .filter(_case_visible_to(user))
         .select_related("case__person", "case__responsible_officer", "case__team")
+        .annotate(
+            has_access_limits=Exists(
+                PersonAccessLimit.objects.filter(person_id=OuterRef("case__person_id"), ended_at__isnull=True)
+            )
+        )
         .prefetch_related("answers")
         .first()
     )
     if audited is None:
         raise Http404("No such case in this audit.")
     return audited
+
+
+def audit_next_unanswered(*, user: User, audit: CaseAudit, after: AuditedCase) -> AuditedCase | None:
+    """The next case of the audit without answers that the user may open: the first after `after` in the sample's
+    order, else the first from the start; None when no other case is waiting. One query."""
+    waiting = list(
+        AuditedCase.objects.filter(audit=audit, completed_on__isnull=True)
+        .filter(_case_visible_to(user))
+        .exclude(pk=after.pk)
+        .order_by("position")
+        .only("pk", "position")
+    )
+    return next((audited for audited in waiting if audited.position > after.position), None) or next(
+        iter(waiting), None
+    )
 
 
 @dataclass(frozen=True)

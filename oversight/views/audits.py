@@ -2,8 +2,8 @@
 for one case of an audit. Thin: parse, call oversight.selectors.audits or oversight.services, render.
 
 Only managers (oversight.scopes.can_oversee) have these pages; anyone else gets 403. An audit the manager may not see
-is "not found". A sampled case the manager may not open (a region's audit holds cases of other providers) is listed
-without its name, and its questions cannot be opened.
+is "not found". A sampled case the manager may not open (moved to another provider, or an access limit on the
+person) is listed without its name, and its questions are "not found" (oversight.selectors.audits decides both).
 """
 
 from django.conf import settings
@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import services as case_services
-from cases.selectors import case_get_for_user, cases_visible_to
 from oversight import services
 from oversight.exports import csv_response, wants_csv
 from oversight.forms_audits import AuditAnswersForm, AuditDrawForm
@@ -24,8 +23,9 @@ from oversight.models import AUDIT_QUESTIONS, AuditedCase, CaseAudit
 from oversight.scopes import require_oversight
 from oversight.selectors.audits import (
     audit_get_for_user,
+    audit_next_unanswered,
+    audit_sample_for_user,
     audited_case_get,
-    audited_cases,
     results_for_audit,
     results_for_user,
 )
@@ -208,22 +208,16 @@ def audit_new(request):
 
 
 def _sample_rows(request, audit: CaseAudit) -> list[dict]:
-    """The sampled cases in their order, each marked with whether the manager may open it (one query for all)."""
-    sampled = list(audited_cases(audit))
-    visible = set(
-        cases_visible_to(request.user)
-        .filter(pk__in=[audited.case_id for audited in sampled])
-        .values_list("pk", flat=True)
-    )
+    """The sampled cases in their order, each marked with whether the manager may open it."""
     return [
         {
             "audited": audited,
             "case": audited.case,
-            "visible": audited.case_id in visible,
+            "visible": audited.visible,
             "answered": audited.completed_on is not None,
             "rosh": _rosh_label(audited.rosh_level),
         }
-        for audited in sampled
+        for audited in audit_sample_for_user(user=request.user, audit=audit)
     ]
 
 
@@ -281,29 +275,14 @@ def _officer_name(case) -> str:
 # One case of an audit ----------------------------------------------------------------------------------------------
 
 
-def _next_unanswered(request, audit: CaseAudit, after: AuditedCase) -> AuditedCase | None:
-    """The next case of the audit without answers that the manager may open: after this one, else from the start."""
-    waiting = list(
-        AuditedCase.objects.filter(
-            audit=audit, completed_on__isnull=True, case__in=cases_visible_to(request.user).values("pk")
-        )
-        .exclude(pk=after.pk)
-        .order_by("position")
-        .only("pk", "position")
-    )
-    return next((audited for audited in waiting if audited.position > after.position), None) or next(
-        iter(waiting), None
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def audit_case(request, pk: int, audited_case_id: int):
     require_oversight(request.user)
     audit = audit_get_for_user(user=request.user, audit_id=pk)
+    # Http404 unless the manager may open the case itself; a restricted case records the access.
     audited = audited_case_get(user=request.user, audit=audit, audited_case_id=audited_case_id)
-    # The manager must be able to open the case itself (Http404 otherwise); a restricted case records the access.
-    case = case_get_for_user(user=request.user, case_id=audited.case_id)
-    if case.has_access_limits:
+    case = audited.case
+    if audited.has_access_limits:
         case_services.access_record_write(person=case.person, user=request.user, path=request.path)
     completed = audit.status == CaseAudit.Status.COMPLETED
     context = {
@@ -360,7 +339,7 @@ def _after_answering(request, audit: CaseAudit, audited: AuditedCase, case):
             "added to each case.",
         )
         return redirect("oversight:audit", pk=audit.pk)
-    following = _next_unanswered(request, audit, audited)
+    following = audit_next_unanswered(user=request.user, audit=audit, after=audited)
     if following is None:
         messages.success(request, f"{saved}.")
         return redirect("oversight:audit", pk=audit.pk)
