@@ -67,7 +67,9 @@ class OutcomeMeasure:
     national: bool = True
 
 
-def _flag(condition: Q):
+def _flag(condition: Q | Exists) -> When_:
+    """`met`: true where `condition` holds, false otherwise (never null). `condition` is a Q or a boolean expression
+    such as Exists(...) or ~Exists(...), which When renders as a predicate on SQLite and PostgreSQL alike."""
     return When_(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -209,11 +211,7 @@ def _breach_pack_rows(scope: Scope, period: Period, today: date) -> QuerySet:
         .annotate(
             measured_on=TruncDate("first_sent_at"),
             row_case_id=F("case_id"),
-            met=When_(
-                When(Exists(CourtInformationRequest.objects.filter(pack__breach_id=OuterRef("pk"))), then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            ),
+            met=_flag(~Exists(CourtInformationRequest.objects.filter(pack__breach_id=OuterRef("pk")))),
         )
     )
 
@@ -236,11 +234,7 @@ def _recall_rows(scope: Scope, period: Period, today: date) -> QuerySet:
     ).annotate(
         measured_on=F("sent_to_ppcs_on"),
         row_case_id=F("case_id"),
-        met=When_(
-            When(Exists(RecallInformationRequest.objects.filter(recall_id=OuterRef("pk"))), then=Value(False)),
-            default=Value(True),
-            output_field=BooleanField(),
-        ),
+        met=_flag(~Exists(RecallInformationRequest.objects.filter(recall_id=OuterRef("pk")))),
     )
 
 
@@ -266,7 +260,7 @@ def _accommodation_rows(scope: Scope, period: Period, today: date) -> QuerySet:
     ).annotate(
         measured_on=F("released_on"),
         row_case_id=F("case_id"),
-        met=When_(When(Exists(settled), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        met=_flag(Exists(settled)),
         accommodation=Subquery(
             ResettlementPlan.objects.filter(sentence_id=OuterRef("pk")).values("accommodation_on_release")[:1]
         ),

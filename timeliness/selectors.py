@@ -83,15 +83,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def due_timing_text(due_on: date, *, working: bool, today: date) -> str:
+    """How something due on `due_on` stands on `today`, in plain English: "Due today", "Due in 1 working day",
+    "Overdue by 3 working days", "Due in 2 days".
+
+    With `working`, the days are working days (timeliness.calendar); when no working day falls between (a due date
+    on a weekend or bank holiday, seen the next day), and without `working`, they are calendar days.
+    """
+    if due_on == today:
+        return "Due today"
+    start, end = sorted((due_on, today))
+    days = working_days_between(start, end) if working else 0
+    unit = "working day"
+    if not days:
+        unit, days = "day", (end - start).days
+    return f"Overdue by {_plural(days, unit)}" if due_on < today else f"Due in {_plural(days, unit)}"
+
+
 def timing_text(clock: Clock, *, today: date | None = None) -> str:
     """How a running clock stands today, in plain English: "Overdue by 3 working days", "Due in 1 working day"."""
-    today = today or timezone.localdate()
-    working = clock.definition.uses_working_days
-    unit = "working day" if working else "day"
-    if clock.due_on == today:
-        return "Due today"
-    start, end = sorted((clock.due_on, today))
-    days = working_days_between(start, end) if working else 0
-    if not days:  # calendar days, or a due date on a weekend or bank holiday with no working day between
-        unit, days = "day", (end - start).days
-    return f"Overdue by {_plural(days, unit)}" if clock.due_on < today else f"Due in {_plural(days, unit)}"
+    return due_timing_text(
+        clock.due_on, working=clock.definition.uses_working_days, today=today or timezone.localdate()
+    )

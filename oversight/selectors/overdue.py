@@ -24,9 +24,9 @@ from django.utils import timezone
 from accounts.models import Team, User
 from cases.models import Case, Requirement, SentencePlan
 from cases.selectors import cases_visible_to
-from timeliness.calendar import add_days, working_days_between
+from timeliness.calendar import add_days
 from timeliness.models import Clock
-from timeliness.selectors import timing_text
+from timeliness.selectors import due_timing_text, timing_text
 
 KINDS = (
     ("clock", "Service level"),
@@ -120,7 +120,7 @@ def _enforcement_items(user: User, team: Team, today: date, officer_id: int | No
                 what=f"Decide on the failure to comply on {failure.failed_on:%-d %B %Y} ({failure.outcome.lower()})",
                 due_on=failure.decision_due_on,
                 overdue=failure.decision_due_on < today,
-                timing=_timing(failure.decision_due_on, today, working=True),
+                timing=due_timing_text(failure.decision_due_on, working=True, today=today),
                 url=reverse("enforcement:failure_decide", args=[failure.pk]),
             )
         )
@@ -191,7 +191,7 @@ def _plan_items(user: User, team: Team, today: date, officer_id: int | None) -> 
                 what=f"Review the sentence plan: last reviewed {plan.last_reviewed_on:%-d %B %Y}",
                 due_on=due_on,
                 overdue=True,
-                timing=_timing(due_on, today),
+                timing=due_timing_text(due_on, working=False, today=today),
                 url=reverse("cases:plan_review_new", args=[plan.pk]),
             )
         )
@@ -225,19 +225,6 @@ def _programme_items(user: User, team: Team, today: date, officer_id: int | None
         )
         for requirement in requirements
     ]
-
-
-def _timing(due_on: date, today: date, *, working: bool = False) -> str:
-    """As timeliness.selectors.timing_text: "Overdue by 3 working days", "Due in 2 days", "Due today"."""
-    if due_on == today:
-        return "Due today"
-    start, end = sorted((due_on, today))
-    days = working_days_between(start, end) if working else 0
-    unit = "working day"
-    if not days:
-        unit, days = "day", (end - start).days
-    unit = unit if days == 1 else f"{unit}s"
-    return f"Overdue by {days} {unit}" if due_on < today else f"Due in {days} {unit}"
 
 
 COLLECTORS = {

@@ -98,3 +98,29 @@ def test_timing_text(org, due_on, today, text):
     clock = _clock(factories.CaseFactory(), due_on)
 
     assert selectors.timing_text(clock, today=today) == text
+
+
+@pytest.mark.parametrize(
+    ("due_on", "today", "working", "text"),
+    [
+        # Working days (timeliness.calendar): weekends and bank holidays do not count.
+        (date(2026, 6, 1), date(2026, 6, 1), True, "Due today"),
+        (date(2026, 6, 2), date(2026, 6, 1), True, "Due in 1 working day"),
+        (date(2026, 6, 8), date(2026, 6, 4), True, "Due in 2 working days"),  # Thursday to Monday
+        (date(2026, 5, 29), date(2026, 6, 1), True, "Overdue by 1 working day"),  # Friday, seen on Monday
+        (date(2026, 5, 22), date(2026, 5, 27), True, "Overdue by 2 working days"),  # over the Spring bank holiday
+        (date(2026, 5, 18), date(2026, 6, 1), True, "Overdue by 9 working days"),
+        # No working day between: calendar days instead.
+        (date(2026, 5, 29), date(2026, 5, 30), True, "Overdue by 1 day"),  # Friday, seen on Saturday
+        (date(2026, 5, 29), date(2026, 5, 31), True, "Overdue by 2 days"),  # Friday, seen on Sunday
+        (date(2026, 5, 31), date(2026, 5, 30), True, "Due in 1 day"),  # Sunday, seen on Saturday
+        # Calendar days.
+        (date(2026, 6, 1), date(2026, 6, 1), False, "Due today"),
+        (date(2026, 6, 2), date(2026, 6, 1), False, "Due in 1 day"),
+        (date(2026, 6, 8), date(2026, 6, 4), False, "Due in 4 days"),
+        (date(2026, 5, 31), date(2026, 6, 1), False, "Overdue by 1 day"),
+        (date(2026, 5, 22), date(2026, 5, 27), False, "Overdue by 5 days"),
+    ],
+)
+def test_due_timing_text(due_on, today, working, text):
+    assert selectors.due_timing_text(due_on, working=working, today=today) == text
