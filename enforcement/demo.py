@@ -183,6 +183,28 @@ class EnforcementSummary:
         return lines
 
 
+def record_unacceptable_absence(case: Case, officer: User, day: date, at: clock_time) -> ComplianceFailure:
+    """An office appointment on `day` with an unacceptable absence, recorded through the services: a failure to comply
+    (also used by oversight.demo)."""
+    contact = contacts.appointment_book(
+        by=officer,
+        case=case,
+        contact_type=Contact.ContactType.OFFICE_APPOINTMENT,
+        starts_at=timezone.make_aware(datetime.combine(day, at)),
+        method=Contact.Method.FACE_TO_FACE,
+        duration_minutes=45,
+        location=f"{case.team.name} office",
+        staff=officer,
+    )
+    contacts.appointment_record_outcome(
+        by=officer,
+        contact=contact,
+        outcome=ContactOutcome.objects.get(code="unacceptable_absence"),
+        notes=CREATED_NOTES,
+    )
+    return ComplianceFailure.objects.select_related("case__person").get(contact=contact)
+
+
 # Builder -------------------------------------------------------------------------------------------------------
 
 
@@ -331,7 +353,7 @@ class EnforcementBuilder:
         if not candidates:
             return None
         case, _sentence = self.rng.choice(candidates)
-        return self._absence(case, officer, day, clock_time(10))
+        return record_unacceptable_absence(case, officer, day, clock_time(10))
 
     def _threshold_failure(self, officer: User) -> ComplianceFailure | None:
         """A failure on one of the officer's cases whose warnings are used up: absent on the last working day. On a
@@ -343,7 +365,7 @@ class EnforcementBuilder:
         warned = [pair for pair in candidates if self._warnings_on(pair[1], day) >= self.allowed]
         if warned:
             case, _sentence = self.rng.choice(warned)
-            return self._absence(case, officer, day, clock_time(14, 30))
+            return record_unacceptable_absence(case, officer, day, clock_time(14, 30))
         # No case has a warning yet: warnings for absences a fortnight apart before it, on a case with no failure
         # since the first of them (so no later decision contradicts the warnings).
         first = _working_days_before(day, 10 * self.allowed)
@@ -357,7 +379,7 @@ class EnforcementBuilder:
         while self._warnings_on(sentence, day) < self.allowed:
             earlier = _working_days_before(day, 10 * (self.allowed - self._warnings_on(sentence, day)))
             earlier = max(earlier, sentence.sentence_date + timedelta(days=1), case.start_date)
-            failure = self._absence(case, officer, earlier, clock_time(11))
+            failure = record_unacceptable_absence(case, officer, earlier, clock_time(11))
             warned_before = bool(compliance.warnings_before(failure))
             compliance.failure_decide(
                 by=officer,
@@ -365,27 +387,7 @@ class EnforcementBuilder:
                 decision=Decision.FINAL_WARNING if warned_before else Decision.FIRST_WARNING,
                 on=min(_working_days_after(earlier, 1), self.today),
             )
-        return self._absence(case, officer, day, clock_time(14, 30))
-
-    def _absence(self, case: Case, officer: User, day: date, at: clock_time) -> ComplianceFailure:
-        """An office appointment on `day` with an unacceptable absence, recorded through the services."""
-        contact = contacts.appointment_book(
-            by=officer,
-            case=case,
-            contact_type=Contact.ContactType.OFFICE_APPOINTMENT,
-            starts_at=timezone.make_aware(datetime.combine(day, at)),
-            method=Contact.Method.FACE_TO_FACE,
-            duration_minutes=45,
-            location=f"{case.team.name} office",
-            staff=officer,
-        )
-        contacts.appointment_record_outcome(
-            by=officer,
-            contact=contact,
-            outcome=ContactOutcome.objects.get(code="unacceptable_absence"),
-            notes=CREATED_NOTES,
-        )
-        return ComplianceFailure.objects.select_related("case__person").get(contact=contact)
+        return record_unacceptable_absence(case, officer, day, clock_time(14, 30))
 
     # Summary -------------------------------------------------------------------------------------------------
 

@@ -1131,7 +1131,7 @@ class OversightBuilder:
         before, a second one 6 working days before decided as breach action the next working day, then a working
         day each for the submission, sign-off, referral and the NPS's acceptance. The court hears it three weeks
         later (the order continues); or, when `asked`, asks for more and the officer sends a corrected version."""
-        from enforcement.demo import BREACH_REASON
+        from enforcement.demo import BREACH_REASON, record_unacceptable_absence
         from enforcement.demo_breach import COURT_MORE, PROPOSALS, STATEMENTS
         from enforcement.models import Breach, EnforcementDecision, HearingOutcome
         from enforcement.services import breach as breaches
@@ -1144,14 +1144,14 @@ class OversightBuilder:
         if presenter is None or court_user is None:
             return False
         failed_on = _working_days_before(sent_on, 6)
-        warned = self._absence(case, officer, _working_days_before(failed_on, 15))
+        warned = record_unacceptable_absence(case, officer, _working_days_before(failed_on, 15), clock_time(11))
         compliance.failure_decide(
             by=officer,
             failure=warned,
             decision=EnforcementDecision.FIRST_WARNING,
             on=add_working_days(warned.failed_on, 1),
         )
-        failure = self._absence(case, officer, failed_on)
+        failure = record_unacceptable_absence(case, officer, failed_on, clock_time(11))
         compliance.failure_decide(
             by=officer,
             failure=failure,
@@ -1199,26 +1199,6 @@ class OversightBuilder:
         if court is None:
             return None
         return User.objects.filter(role=User.Role.COURT_USER, is_active=True, courts=court).order_by("pk").first()
-
-    def _absence(self, case: Case, officer: User, day: date):
-        """An office appointment on `day` the person missed without an acceptable reason: a failure to comply."""
-        from enforcement.demo import CREATED_NOTES
-        from enforcement.models import ComplianceFailure
-
-        contact = contacts.appointment_book(
-            by=officer,
-            case=case,
-            contact_type=Contact.ContactType.OFFICE_APPOINTMENT,
-            starts_at=_at(day, clock_time(11)),
-            method=Contact.Method.FACE_TO_FACE,
-            duration_minutes=45,
-            location=f"{case.team.name} office",
-            staff=officer,
-        )
-        contacts.appointment_record_outcome(
-            by=officer, contact=contact, outcome=self.outcomes["unacceptable_absence"], notes=CREATED_NOTES
-        )
-        return ComplianceFailure.objects.get(contact=contact)
 
     # 4. Transfers between officers ------------------------------------------------------------------------------
 
